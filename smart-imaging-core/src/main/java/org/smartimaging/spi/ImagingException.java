@@ -1,0 +1,136 @@
+package org.smartimaging.spi;
+
+import java.time.Duration;
+
+/**
+ * The one exception family of the SDK: each subclass is one HTTP status, carries the FHIR
+ * {@code OperationOutcome} issue code and a message safe to show the client (no token, secret or
+ * credential, no stack trace). The engine turns any of them into a response in one place.
+ */
+public abstract sealed class ImagingException extends RuntimeException {
+
+    private final int status;
+    private final String issueCode;
+
+    protected ImagingException(int status, String issueCode, String message, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+        this.issueCode = issueCode;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The FHIR {@code IssueType} code (e.g. {@code invalid}, {@code forbidden}). */
+    public String issueCode() {
+        return issueCode;
+    }
+
+    /** 400: the request is malformed or asks for something unsupported. */
+    public static final class BadRequest extends ImagingException {
+        public BadRequest(String message) {
+            super(400, "invalid", message, null);
+        }
+    }
+
+    /**
+     * 401: no usable access token. {@code error} is the RFC 6750 code for {@code WWW-Authenticate}
+     * ({@code invalid_request} when the token is missing or malformed, {@code invalid_token} when
+     * it is inactive, expired or forged).
+     */
+    public static final class Unauthorized extends ImagingException {
+        private final String error;
+
+        public Unauthorized(String error, String message) {
+            super(401, "login", message, null);
+            this.error = error;
+        }
+
+        public static Unauthorized invalidToken(String message) {
+            return new Unauthorized("invalid_token", message);
+        }
+
+        public static Unauthorized missingToken() {
+            return new Unauthorized(null, "This request needs an access token: Authorization: Bearer <token>");
+        }
+
+        /** RFC 6750 error code, or {@code null} when the request simply carried no token. */
+        public String error() {
+            return error;
+        }
+    }
+
+    /**
+     * 403: the token is valid but does not allow this. {@code insufficientScope} adds
+     * {@code WWW-Authenticate: Bearer error="insufficient_scope"}.
+     */
+    public static final class Forbidden extends ImagingException {
+        private final boolean insufficientScope;
+
+        public Forbidden(String message) {
+            this(message, false);
+        }
+
+        private Forbidden(String message, boolean insufficientScope) {
+            super(403, "forbidden", message, null);
+            this.insufficientScope = insufficientScope;
+        }
+
+        public static Forbidden insufficientScope(String message) {
+            return new Forbidden(message, true);
+        }
+
+        public boolean insufficientScope() {
+            return insufficientScope;
+        }
+    }
+
+    /** 404: no such configuration, study, series or instance. */
+    public static final class NotFound extends ImagingException {
+        public NotFound(String message) {
+            super(404, "not-found", message, null);
+        }
+    }
+
+    /** 413: the request is larger than the server accepts. */
+    public static final class TooLarge extends ImagingException {
+        public TooLarge(String message) {
+            super(413, "too-costly", message, null);
+        }
+    }
+
+    /** 502: an upstream (PACS, authorization server, EHR) failed or could not be reached. */
+    public static final class UpstreamFailure extends ImagingException {
+        public UpstreamFailure(String message, Throwable cause) {
+            super(502, "transient", message, cause);
+        }
+
+        public UpstreamFailure(String message) {
+            this(message, null);
+        }
+    }
+
+    /** 503 + {@code Retry-After}: the answer is not ready yet; ask again after the delay. */
+    public static final class RetryLater extends ImagingException {
+        private final Duration retryAfter;
+
+        public RetryLater(Duration retryAfter, String message) {
+            super(503, "transient", message, null);
+            this.retryAfter = retryAfter.isNegative() ? Duration.ZERO : retryAfter;
+        }
+
+        /** Whole seconds, at least 1, as {@code Retry-After} needs an integer. */
+        public long retryAfterSeconds() {
+            long roundedUp = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+            return Math.max(1, roundedUp);
+        }
+    }
+
+    /** A configuration (file or dynamic) is invalid; the message names the field. */
+    public static final class InvalidConfig extends ImagingException {
+        public InvalidConfig(String message) {
+            super(400, "invalid", message, null);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.smartimaging.spi;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * A response body written straight to the client, never held whole in memory.
+ *
+ * <p>The transport calls {@link #writeTo} at most once and {@link #close} always, also when the
+ * client went away before the body was written, so that upstream connections and files are freed.
+ */
+public interface ResponseBody extends Closeable {
+
+    /** HTTP status of the body, normally 200 (a pass-through source may answer 206 and others). */
+    default int status() {
+        return 200;
+    }
+
+    /** Full content type, with parameters (e.g. {@code multipart/related; type="application/dicom"; boundary=...}). */
+    String contentType();
+
+    /** Length in bytes, or -1 when unknown (the transport then streams chunked). */
+    default long contentLength() {
+        return -1;
+    }
+
+    /** Extra headers to send (e.g. {@code Content-Location}); never {@code Content-Type}. */
+    default Map<String, String> headers() {
+        return Map.of();
+    }
+
+    void writeTo(OutputStream out) throws IOException;
+
+    @Override
+    default void close() throws IOException {}
+}

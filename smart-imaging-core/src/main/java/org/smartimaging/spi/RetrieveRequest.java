@@ -1,0 +1,71 @@
+package org.smartimaging.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A WADO-RS retrieval the engine has already authorised: the UIDs are validated
+ * ({@code [0-9]+(\.[0-9]+)*}, at most 64 characters) and the study is one the study token grants.
+ *
+ * @param seriesInstanceUid {@code null} for a study-level request
+ * @param sopInstanceUid {@code null} above instance level
+ * @param resource what is asked at that level
+ * @param frames frame numbers (1-based) for {@link Resource#FRAMES}, else empty
+ * @param accept the client's {@code Accept} header, or {@code null}
+ * @param query the client's query parameters (e.g. {@code quality}, {@code viewport} for rendered)
+ */
+public record RetrieveRequest(
+        String studyInstanceUid,
+        String seriesInstanceUid,
+        String sopInstanceUid,
+        Resource resource,
+        List<Integer> frames,
+        String accept,
+        Map<String, List<String>> query) {
+
+    /** The WADO-RS resources below a study, series or instance (PS3.18 10.4). */
+    public enum Resource {
+        /** The DICOM instances themselves, as {@code multipart/related; type="application/dicom"}. */
+        INSTANCES,
+        /** The DICOM JSON metadata of the instances. */
+        METADATA,
+        /** Pixel data frames of one instance. */
+        FRAMES,
+        /** A consumer-format rendering (e.g. JPEG, PNG). */
+        RENDERED,
+        /** A small rendering. */
+        THUMBNAIL
+    }
+
+    public RetrieveRequest {
+        Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
+        Objects.requireNonNull(resource, "resource");
+        frames = List.copyOf(frames);
+        query = Map.copyOf(query);
+    }
+
+    public static RetrieveRequest study(String studyUid, Resource resource) {
+        return new RetrieveRequest(studyUid, null, null, resource, List.of(), null, Map.of());
+    }
+
+    /** The request path below the WADO base, e.g. {@code /studies/1.2/series/3.4/metadata}. */
+    public String relativePath() {
+        StringBuilder path = new StringBuilder("/studies/").append(studyInstanceUid);
+        if (seriesInstanceUid != null) {
+            path.append("/series/").append(seriesInstanceUid);
+        }
+        if (sopInstanceUid != null) {
+            path.append("/instances/").append(sopInstanceUid);
+        }
+        switch (resource) {
+            case METADATA -> path.append("/metadata");
+            case RENDERED -> path.append("/rendered");
+            case THUMBNAIL -> path.append("/thumbnail");
+            case FRAMES -> path.append("/frames/").append(
+                    String.join(",", frames.stream().map(String::valueOf).toList()));
+            case INSTANCES -> { }
+        }
+        return path.toString();
+    }
+}
