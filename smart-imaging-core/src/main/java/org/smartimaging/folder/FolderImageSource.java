@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.Map;
 import org.smartimaging.dicom.Attributes;
 import org.smartimaging.dicom.DicomFiles;
 import org.smartimaging.dicom.DicomJson;
+import org.smartimaging.render.RenderOptions;
+import org.smartimaging.render.RenderedImage;
+import org.smartimaging.render.Renderer;
 import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.InstanceRecord;
@@ -69,9 +73,54 @@ final class FolderImageSource implements ImageSource {
                 AcceptedMediaTypes.requireDicomJson(request.accept());
                 yield Retrieval.ready(new MetadataBody(files));
             }
+            case RENDERED -> {
+                if (request.sopInstanceUid() == null) {
+                    throw new ImagingException.NotFound("The folder source renders single instances: .../instances/{uid}/rendered");
+                }
+                yield render(instances.get(0), RenderOptions.fromRequest(request.accept(), request.query(), false));
+            }
+            case THUMBNAIL -> render(representative(instances), RenderOptions.fromRequest(request.accept(), request.query(), true));
             default -> throw new ImagingException.NotFound(
                     "The folder source does not serve " + request.resource().name().toLowerCase() + " yet");
         };
+    }
+
+    /** The instance a study or series thumbnail shows: the middle one of the first series, by instance number. */
+    private static IndexedInstance representative(List<IndexedInstance> instances) {
+        String firstSeries = instances.get(0).seriesInstanceUid();
+        List<IndexedInstance> series = instances.stream()
+                .filter(i -> i.seriesInstanceUid().equals(firstSeries))
+                .sorted(Comparator.comparing(IndexedInstance::instanceNumber, Comparator.nullsLast(Comparator.naturalOrder())))
+                .toList();
+        return series.get(series.size() / 2);
+    }
+
+    private static Retrieval render(IndexedInstance instance, RenderOptions options) {
+        try {
+            RenderedImage image = Renderer.render(instance.file(), options);
+            return Retrieval.ready(new ImageBody(image));
+        } catch (IOException e) {
+            throw new ImagingException.NotAcceptable("The instance's pixel data cannot be read for rendering");
+        }
+    }
+
+    /** A rendered image, already encoded. */
+    private record ImageBody(RenderedImage image) implements ResponseBody {
+
+        @Override
+        public String contentType() {
+            return image.mediaType();
+        }
+
+        @Override
+        public long contentLength() {
+            return image.bytes().length;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            out.write(image.bytes());
+        }
     }
 
     /** The instances a request names, or 404 when any UID is unknown (or not below its parent). */
