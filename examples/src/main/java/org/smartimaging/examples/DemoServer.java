@@ -1,6 +1,7 @@
 package org.smartimaging.examples;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -12,6 +13,8 @@ import org.smartimaging.examples.demo.DemoConfigs;
 import org.smartimaging.examples.demo.DemoDataset;
 import org.smartimaging.examples.demo.DemoPatient;
 import org.smartimaging.examples.demo.DemoPatients;
+import org.smartimaging.examples.ehr.DemoEhr;
+import org.smartimaging.examples.viewer.ViewerServlet;
 import org.smartimaging.servlet.SmartImagingServlet;
 
 /**
@@ -22,40 +25,83 @@ import org.smartimaging.servlet.SmartImagingServlet;
  */
 public final class DemoServer implements AutoCloseable {
 
+    /** Where the demo EHR is mounted; its FHIR base is {@code /demo-ehr/fhir}. */
+    public static final String EHR_PATH = "/demo-ehr";
+    /** The key of the imaging configuration that trusts the demo EHR. */
+    public static final String EHR_CONFIG_KEY = "ehr";
+
     private final Server jetty;
     private final ImagingEngine engine;
+    private final DemoEhr ehr;
 
-    private DemoServer(Server jetty, ImagingEngine engine) {
+    private DemoServer(Server jetty, ImagingEngine engine, DemoEhr ehr) {
         this.jetty = jetty;
         this.engine = engine;
+        this.ehr = ehr;
     }
 
     /** Generates the data (once) and starts serving; port 0 picks a free port. */
     public static DemoServer start(DemoOptions options) throws Exception {
         DemoDataset.generate(options.dataDirectory().resolve(DemoConfigs.STUDIES_DIRECTORY));
-        ServerOptions.Builder engineOptions = ServerOptions.builder()
-                .dataDirectory(options.dataDirectory())
-                .configDirectory(options.configDirectory())
-                .randomStudyTokenKey();
-        DemoConfigs.builtIn().forEach(engineOptions::builtInConfig);
-        ImagingEngine engine = new ImagingEngine(engineOptions.build());
 
         Server jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost(options.host());
         connector.setPort(options.port());
         jetty.addConnector(connector);
+        // Bind now: the ehr configuration names the EHR's URL, port included.
+        connector.open();
+        DemoEhr ehr = new DemoEhr(EHR_PATH, "/" + EHR_CONFIG_KEY + "/fhir", Clock.systemUTC());
+        String selfOrigin = "http://" + loopbackOr(options.host()) + ":" + connector.getLocalPort();
+
+        ServerOptions.Builder engineOptions = ServerOptions.builder()
+                .dataDirectory(options.dataDirectory())
+                .configDirectory(options.configDirectory())
+                .randomStudyTokenKey();
+        DemoConfigs.builtIn().forEach(engineOptions::builtInConfig);
+        DemoConfigs.ehr(ehr.imagingAuthorizationJson(selfOrigin)).ifPresent(json -> engineOptions.builtInConfig(EHR_CONFIG_KEY, json));
+        ImagingEngine engine = new ImagingEngine(engineOptions.build());
+
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addServlet(new ServletHolder("imaging", new SmartImagingServlet(engine)), "/*");
+        context.addServlet(new ServletHolder("viewer", new ViewerServlet()), "/viewer/*");
+        ehr.mount(context);
         jetty.setHandler(context);
         try {
             jetty.start();
         } catch (Exception e) {
+            connector.close();
             engine.close();
             throw e;
         }
-        return new DemoServer(jetty, engine);
+        return new DemoServer(jetty, engine, ehr);
+    }
+
+    /** The address the server calls itself at: loopback when it listens on every interface. */
+    private static String loopbackOr(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.isEmpty() ? "127.0.0.1"
+                : host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** The demo EHR (for tests: its token store). */
+    public DemoEhr ehr() {
+        return ehr;
+    }
+
+    /** The viewer's address. */
+    public String viewerUrl() {
+        return baseUrl() + "/viewer/";
+    }
+
+    /** The demo EHR's FHIR base. */
+    public String ehrFhirBase() {
+        return baseUrl() + EHR_PATH + "/fhir";
+    }
+
+    /** The imaging FHIR base the viewer uses by default: the {@code ehr} config if present, else {@code demo}. */
+    public String imagingFhirBase() {
+        return baseUrl() + "/" + (DemoConfigs.ehrAvailable() ? EHR_CONFIG_KEY : "demo") + "/fhir";
     }
 
     public int port() {
@@ -108,6 +154,10 @@ public final class DemoServer implements AutoCloseable {
         System.out.println("Try:");
         server.urlsToTry().forEach(url -> System.out.println("  " + url));
         System.out.println("Then follow an ImagingStudy's endpoint address + /studies/{StudyInstanceUID} to retrieve it.");
+        System.out.println();
+        System.out.println("Viewer (sign in at the demo EHR as a demo patient): " + server.viewerUrl());
+        System.out.println("Demo EHR FHIR base: " + server.ehrFhirBase()
+                + "   (its .well-known/smart-configuration lists the imaging FHIR base " + server.imagingFhirBase() + ")");
         server.jetty.join();
     }
 

@@ -1,0 +1,129 @@
+package org.smartimaging.examples.ehr;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+
+/**
+ * A small EHR for the demo: a SMART on FHIR authorization server (standalone launch with PKCE for
+ * the public viewer, client credentials for the imaging server, RFC 7662 introspection, RFC 7009
+ * revocation) and a FHIR R4 server holding the demo patients. Everything is in memory.
+ *
+ * <p>Mounted below one path of the demo's Jetty: {@code {path}/auth/...} and {@code {path}/fhir/...}.
+ * Not a product: one process, no persistence, no user accounts (whoever opens the consent page
+ * picks a demo patient).
+ */
+public final class DemoEhr {
+
+    /** The viewer's client id: a public client (no secret), authorization code with PKCE S256. */
+    public static final String VIEWER_CLIENT_ID = "smart-imaging-viewer";
+    /** The imaging server's client id: a confidential backend client (client credentials, secret). */
+    public static final String IMAGING_CLIENT_ID = "smart-imaging-server";
+
+    private final String mountPath;
+    private final String imagingFhirPath;
+    private final String imagingClientSecret;
+    private final EhrTokens tokens;
+    private final RSAKey signingKey;
+
+    /**
+     * URLs the EHR publishes are built from the host and port each request came to, so that a
+     * browser on {@code localhost} and the imaging server on {@code 127.0.0.1} both get endpoints
+     * they can reach (and the browser stays on one origin).
+     *
+     * @param mountPath where {@link #mount} puts the EHR, e.g. {@code /demo-ehr}
+     * @param imagingFhirPath the path of the imaging server's FHIR base on the same server, advertised to apps
+     */
+    public DemoEhr(String mountPath, String imagingFhirPath, Clock clock) {
+        this.mountPath = mountPath;
+        this.imagingFhirPath = imagingFhirPath;
+        this.imagingClientSecret = EhrTokens.randomValue();
+        this.tokens = new EhrTokens(clock);
+        try {
+            this.signingKey = new RSAKeyGenerator(2048).keyID("demo-ehr-1").algorithm(JWSAlgorithm.RS256).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot create the EHR's signing key", e);
+        }
+    }
+
+    /** Adds the EHR's servlets to {@code context} below {@code mountPath} (e.g. {@code /demo-ehr}). */
+    public void mount(ServletContextHandler context) {
+        context.addServlet(new ServletHolder("ehr-auth", new EhrAuthorizationServlet(this)), mountPath + "/auth/*");
+        context.addServlet(new ServletHolder("ehr-smart-configuration", new SmartConfigurationServlet(this)),
+                mountPath + "/fhir/.well-known/*");
+        context.addServlet(new ServletHolder("ehr-fhir", new EhrFhirServer(tokens)), mountPath + "/fhir/*");
+    }
+
+    public String mountPath() {
+        return mountPath;
+    }
+
+    /** The FHIR base as reached at {@code origin} (e.g. {@code http://127.0.0.1:8080}). */
+    public String fhirBaseUrl(String origin) {
+        return origin + mountPath + "/fhir";
+    }
+
+    String authBaseUrl(String origin) {
+        return origin + mountPath + "/auth";
+    }
+
+    /** {@code scheme://host:port} of a request, as the client wrote it. */
+    static String origin(HttpServletRequest request) {
+        return request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort();
+    }
+
+    /** The secret the imaging server authenticates with (random per process). */
+    public String imagingClientSecret() {
+        return imagingClientSecret;
+    }
+
+    /** The token store, for tests and the admin hook. */
+    public EhrTokens tokens() {
+        return tokens;
+    }
+
+    RSAKey signingKey() {
+        return signingKey;
+    }
+
+    /** The {@code authorization} section of an imaging config that trusts this EHR, reached at {@code origin}. */
+    public String imagingAuthorizationJson(String origin) {
+        return """
+                {"type": "smart-on-fhir", "fhirBaseUrl": "%s", "scope": "system/Patient.read",
+                 "client": {"client_id": "%s", "client_secret": "%s"},
+                 "introspectionCacheSeconds": 5}"""
+                .formatted(fhirBaseUrl(origin), IMAGING_CLIENT_ID, imagingClientSecret);
+    }
+
+    /** {@code {fhir base}/.well-known/smart-configuration} (SMART App Launch 2.x, section 2.0.x). */
+    Map<String, Object> smartConfiguration(String origin) {
+        String fhirBase = fhirBaseUrl(origin);
+        String auth = authBaseUrl(origin);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("issuer", fhirBase);
+        c.put("jwks_uri", auth + "/jwks");
+        c.put("authorization_endpoint", auth + "/authorize");
+        c.put("token_endpoint", auth + "/token");
+        c.put("introspection_endpoint", auth + "/introspect");
+        c.put("revocation_endpoint", auth + "/revoke");
+        c.put("grant_types_supported", List.of("authorization_code", "client_credentials"));
+        c.put("response_types_supported", List.of("code"));
+        c.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post"));
+        c.put("scopes_supported", List.of("openid", "fhirUser", "launch/patient", "patient/*.read", "patient/*.rs",
+                "patient/Patient.read", "patient/Patient.rs", "patient/ImagingStudy.read", "patient/ImagingStudy.rs",
+                "system/Patient.read", "system/Patient.rs"));
+        c.put("code_challenge_methods_supported", List.of("S256"));
+        c.put("capabilities", List.of("launch-standalone", "client-public", "client-confidential-symmetric",
+                "context-standalone-patient", "permission-patient", "permission-v1", "permission-v2", "sso-openid-connect"));
+        c.put("associated_endpoints", List.of(Map.of("url", origin + imagingFhirPath, "capabilities", List.of("smart-imaging-access"))));
+        return c;
+    }
+}
