@@ -58,6 +58,8 @@ const provider = new Provider(issuer, {
   claims: { openid: ['sub'], fhirUser: ['fhirUser'] },
   cookies: { keys: [randomBytes(16).toString('hex')] },
   pkce: { required: () => true },
+  // SMART Backend Services signs client assertions with ES384 or RS384.
+  enabledJWA: { clientAuthSigningAlgValues: ['ES384', 'RS384', 'ES256', 'RS256'] },
   ttl: {
     AccessToken: ttl,
     ClientCredentials: ttl,
