@@ -95,7 +95,6 @@ const provider = new Provider(issuer, {
     claims: async () => ({ sub: accountId }),
   }),
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
-  loadExistingGrant: async () => undefined,
   renderError: async (ctx, out) => {
     ctx.type = 'json';
     ctx.body = out;
@@ -156,7 +155,9 @@ provider.use(async (ctx, next) => {
   if (interaction) {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (method === 'GET') {
-      return json(ctx, 200, { uid: details.uid, prompt: details.prompt.name, params: details.params });
+      return json(ctx, 200, {
+        uid: details.uid, prompt: details.prompt.name, reasons: details.prompt.reasons, details: details.prompt.details, params: details.params,
+      });
     }
     const form = new URLSearchParams(await readBody(ctx.req));
     if (interaction[2] === 'login') {

@@ -51,6 +51,7 @@ final class HapiFhirServer implements AutoCloseable {
     private final Server jetty;
     private final Map<String, Patient> patients = new ConcurrentHashMap<>();
     private final AtomicInteger patientReads = new AtomicInteger();
+    private final AtomicInteger introspections = new AtomicInteger();
     private final AtomicReference<String> smartConfiguration = new AtomicReference<>("{}");
     private final AtomicReference<Introspection> introspection = new AtomicReference<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -89,6 +90,11 @@ final class HapiFhirServer implements AutoCloseable {
 
     int patientReads() {
         return patientReads.get();
+    }
+
+    /** How often this server asked the authorization server about a token (to tell its calls from the SDK's). */
+    int introspections() {
+        return introspections.get();
     }
 
     @Override
@@ -149,6 +155,7 @@ final class HapiFhirServer implements AutoCloseable {
 
     private JsonNode introspect(String token) {
         Introspection settings = introspection.get();
+        introspections.incrementAndGet();
         String basic = Base64.getEncoder().encodeToString(
                 (settings.clientId() + ":" + settings.clientSecret()).getBytes(StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(settings.endpoint())
