@@ -102,6 +102,39 @@ class SmartOnFhirAuthorizerTest {
     }
 
     @Test
+    void remembersAnInactiveAnswerBriefly() {
+        MutableClock clock = new MutableClock();
+        Authorizer authorizer = TestEhr.authorizer(ehr.authorizationSection(), clock);
+        ehr.oauth.resetCounts();
+
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> authorizer.authorize("dead-token")).isInstanceOf(ImagingException.Unauthorized.class);
+        }
+        assertThat(ehr.oauth.count("introspection")).isEqualTo(1);
+
+        clock.advance(SmartOnFhirAuthorizer.INACTIVE_TTL.plusSeconds(1));
+        assertThatThrownBy(() -> authorizer.authorize("dead-token")).isInstanceOf(ImagingException.Unauthorized.class);
+        assertThat(ehr.oauth.count("introspection")).isEqualTo(2);
+    }
+
+    @Test
+    void reusesAnActiveAnswerAtMostTheConfiguredTime() {
+        MutableClock clock = new MutableClock();
+        Authorizer authorizer = TestEhr.authorizer(ehr.authorizationSection().put("introspectionCacheSeconds", 60), clock);
+        String token = ehr.tokenFor("A");
+        ehr.oauth.resetCounts();
+
+        authorizer.authorize(token);
+        clock.advance(Duration.ofSeconds(30));
+        authorizer.authorize(token);
+        assertThat(ehr.oauth.count("introspection")).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(31));
+        authorizer.authorize(token);
+        assertThat(ehr.oauth.count("introspection")).isEqualTo(2);
+    }
+
+    @Test
     void rejectsAMalformedTokenWithoutAskingTheServer() {
         Authorizer authorizer = freshAuthorizer(ehr.authorizationSection());
         int before = ehr.oauth.count("introspection");
