@@ -291,7 +291,7 @@ class SmartOnFhirAuthorizerTest {
     @Test
     void failsWithUpstreamFailureNeverAGrantWhenTheBackendClientIsRefused() throws Exception {
         ObjectNode section = ehr.authorizationSection();
-        var otherKey = TestEhr.unused();
+        var otherKey = TestEhr.anotherKey();
         ((ObjectNode) section.get("client")).set("jwk", TestEhr.JSON.valueToTree(otherKey.toPublicJWK().toJSONObject()));
         ((ObjectNode) section.get("client")).set("jwkPrivate", TestEhr.JSON.valueToTree(otherKey.toJSONObject()));
 

@@ -107,7 +107,7 @@ class SmartOnFhirSettingsTest {
     @Test
     void rejectsAPublicKeyThatDoesNotMatchThePrivateKey() throws Exception {
         ObjectNode section = referenceSection();
-        ((ObjectNode) section.get("client")).set("jwk", TestEhr.JSON.valueToTree(TestEhr.unused().toPublicJWK().toJSONObject()));
+        ((ObjectNode) section.get("client")).set("jwk", TestEhr.JSON.valueToTree(TestEhr.anotherKey().toPublicJWK().toJSONObject()));
 
         assertThatThrownBy(() -> read(section, SmartOnFhirVariant.STANDARD)).hasMessageContaining("client.jwk");
     }

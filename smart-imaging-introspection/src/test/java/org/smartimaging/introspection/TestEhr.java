@@ -229,7 +229,8 @@ final class TestEhr implements AutoCloseable {
         fhir.close();
     }
 
-    static JWK unused() throws JOSEException {
+    /** A key the authorization server does not know. */
+    static JWK anotherKey() throws JOSEException {
         return new ECKeyGenerator(Curve.P_384).keyID("other").algorithm(JWSAlgorithm.ES384).generate();
     }
 }
