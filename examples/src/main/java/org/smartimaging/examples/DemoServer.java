@@ -19,7 +19,8 @@ import org.smartimaging.servlet.SmartImagingServlet;
 
 /**
  * The runnable demo: generates a small dataset once, then serves it on embedded Jetty 12 with the
- * {@code open} and {@code demo} configurations (and any {@code {key}.json} in {@code --config-dir}).
+ * {@code open}, {@code demo} and {@code ehr} configurations (and any {@code {key}.json} in
+ * {@code --config-dir}), next to a demo EHR ({@code /demo-ehr/...}) and the viewer ({@code /viewer/}).
  *
  * <pre>java -jar smart-imaging-demo.jar [--port 8080] [--data demo-data] [--config-dir DIR]</pre>
  */
@@ -59,7 +60,7 @@ public final class DemoServer implements AutoCloseable {
                 .configDirectory(options.configDirectory())
                 .randomStudyTokenKey();
         DemoConfigs.builtIn().forEach(engineOptions::builtInConfig);
-        DemoConfigs.ehr(ehr.imagingAuthorizationJson(selfOrigin)).ifPresent(json -> engineOptions.builtInConfig(EHR_CONFIG_KEY, json));
+        engineOptions.builtInConfig(EHR_CONFIG_KEY, DemoConfigs.ehr(ehr.imagingAuthorizationJson(selfOrigin)));
         ImagingEngine engine = new ImagingEngine(engineOptions.build());
 
         ServletContextHandler context = new ServletContextHandler();
@@ -99,9 +100,9 @@ public final class DemoServer implements AutoCloseable {
         return baseUrl() + EHR_PATH + "/fhir";
     }
 
-    /** The imaging FHIR base the viewer uses by default: the {@code ehr} config if present, else {@code demo}. */
+    /** The imaging FHIR base that trusts the demo EHR (the {@code ehr} config), the viewer's default. */
     public String imagingFhirBase() {
-        return baseUrl() + "/" + (DemoConfigs.ehrAvailable() ? EHR_CONFIG_KEY : "demo") + "/fhir";
+        return baseUrl() + "/" + EHR_CONFIG_KEY + "/fhir";
     }
 
     public int port() {

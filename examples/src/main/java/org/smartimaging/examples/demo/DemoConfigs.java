@@ -2,13 +2,10 @@ package org.smartimaging.examples.demo;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.ServiceLoader;
-import org.smartimaging.spi.AuthorizerProvider;
 
 /**
  * The demo's built-in configurations, in the reference stack's format: {@code open} (every token,
- * every study) and {@code demo} (a mock grant for one patient, checks on, studies by MRN).
+ * every study), {@code demo} (a mock grant for one patient, checks on, studies by MRN).
  */
 public final class DemoConfigs {
 
@@ -32,32 +29,16 @@ public final class DemoConfigs {
         return configs;
     }
 
-    /** The {@code smart-on-fhir} authorizer's type, from the smart-imaging-introspection module. */
-    private static final String SMART_ON_FHIR = "smart-on-fhir";
-
-    /** Whether the {@code smart-on-fhir} authorizer is on the class path (the {@code ehr} config needs it). */
-    public static boolean ehrAvailable() {
-        for (AuthorizerProvider provider : ServiceLoader.load(AuthorizerProvider.class)) {
-            if (SMART_ON_FHIR.equals(provider.type())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * The {@code ehr} configuration: SMART on FHIR against the demo EHR (the given {@code authorization}
-     * section), studies by the MRN of the patient in context. Empty while the authorizer is not on the class path.
+     * section), studies by the MRN of the patient in context.
      */
-    public static Optional<String> ehr(String authorizationJson) {
-        if (!ehrAvailable()) {
-            return Optional.empty();
-        }
-        return Optional.of("""
+    public static String ehr(String authorizationJson) {
+        return """
                 {
                   "authorization": %s,
                   "images": {"type": "folder", "directory": "%s", "lookup": "studies-by-mrn"}
-                }""".formatted(authorizationJson, STUDIES_DIRECTORY));
+                }""".formatted(authorizationJson, STUDIES_DIRECTORY);
     }
 
     /** A demo patient as a FHIR Patient resource, its MRN typed {@code MR}. */

@@ -1,15 +1,11 @@
 package org.smartimaging.examples.ehr;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Interceptor;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.RequiredParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
@@ -18,7 +14,6 @@ import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
-import java.util.Optional;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.smartimaging.examples.demo.DemoConfigs;
@@ -29,12 +24,10 @@ import org.smartimaging.examples.ehr.EhrTokens.AccessTokenInfo;
 /**
  * The demo EHR's FHIR R4 server (HAPI plain server): {@code Patient} read and search by
  * identifier, for the demo patients. Every request but {@code metadata} needs a bearer token this
- * EHR issued: an app token whose patient scope covers Patient (and only its own patient), or the
+ * EHR issued (checked by the provider): an app token whose patient scope covers Patient (and only its own patient), or the
  * imaging server's backend token with {@code system/Patient.read}.
  */
 final class EhrFhirServer extends RestfulServer {
-
-    private static final String GRANT = EhrFhirServer.class.getName() + ".grant";
 
     private final transient EhrTokens tokens;
 
@@ -47,34 +40,6 @@ final class EhrFhirServer extends RestfulServer {
     protected void initialize() {
         setDefaultResponseEncoding(EncodingEnum.JSON);
         registerProvider(new PatientProvider());
-        registerInterceptor(new BearerTokens());
-    }
-
-    /** Checks the bearer token before any operation but the CapabilityStatement. */
-    @Interceptor
-    public final class BearerTokens {
-
-        @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-        public void check(RequestDetails details, RestOperationTypeEnum operation) {
-            if (operation == RestOperationTypeEnum.METADATA) {
-                return;
-            }
-            String authorization = details.getHeader("Authorization");
-            if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                throw unauthorized("This FHIR server needs an access token (Authorization: Bearer)", null);
-            }
-            Optional<AccessTokenInfo> grant = tokens.active(authorization.substring(7).strip());
-            if (grant.isEmpty()) {
-                throw unauthorized("The access token is expired, revoked or unknown", "invalid_token");
-            }
-            details.getUserData().put(GRANT, grant.get());
-        }
-
-        private AuthenticationException unauthorized(String message, String error) {
-            AuthenticationException e = new AuthenticationException(message);
-            e.addResponseHeader("WWW-Authenticate", error == null ? "Bearer" : "Bearer error=\"" + error + "\"");
-            return e;
-        }
     }
 
     /** Patient read and search by identifier, limited to what the token may see. */
@@ -109,16 +74,25 @@ final class EhrFhirServer extends RestfulServer {
                     .toList();
         }
 
+        /** The grant of the request's bearer token (checked here, not in an interceptor: HAPI logs those failures as errors). */
         private AccessTokenInfo grant(RequestDetails details) {
-            AccessTokenInfo grant = (AccessTokenInfo) details.getUserData().get(GRANT);
-            if (grant == null) {
-                throw new AuthenticationException("This FHIR server needs an access token");
+            String authorization = details.getHeader("Authorization");
+            if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw unauthorized("This FHIR server needs an access token (Authorization: Bearer)", null);
             }
+            AccessTokenInfo grant = tokens.active(authorization.substring(7).strip())
+                    .orElseThrow(() -> unauthorized("The access token is expired, revoked or unknown", "invalid_token"));
             if (!readsPatients(grant)) {
                 throw new ForbiddenOperationException("The access token's scopes do not include reading Patient");
             }
             return grant;
         }
+    }
+
+    private static AuthenticationException unauthorized(String message, String error) {
+        AuthenticationException e = new AuthenticationException(message);
+        e.addResponseHeader("WWW-Authenticate", error == null ? "Bearer" : "Bearer error=\"" + error + "\"");
+        return e;
     }
 
     static boolean readsPatients(AccessTokenInfo grant) {

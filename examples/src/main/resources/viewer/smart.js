@@ -1,0 +1,141 @@
+// SMART App Launch, standalone: discovery, authorization code with PKCE (S256), token exchange.
+// The launch state lives in sessionStorage, so it is gone when the tab is closed.
+
+import { json, request } from './http.js';
+
+export const CLIENT_ID = 'smart-imaging-viewer';
+const LAUNCH_KEY = 'smart-imaging-viewer.launch';
+const SESSION_KEY = 'smart-imaging-viewer.session';
+
+export const SCOPES = {
+  v2: 'launch/patient openid fhirUser patient/*.rs',
+  v1: 'launch/patient openid fhirUser patient/*.read',
+};
+
+function base64url(bytes) {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function randomString(bytes = 32) {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+async function sha256(text) {
+  if (!crypto.subtle) {
+    throw new Error('This page is not a secure context (use http://localhost or https), so the browser cannot compute the PKCE challenge.');
+  }
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+}
+
+export function stripSlash(url) {
+  return url.replace(/\/+$/, '');
+}
+
+export async function discover(fhirBase) {
+  return json(`${stripSlash(fhirBase)}/.well-known/smart-configuration`);
+}
+
+/** The viewer's own address without query: the redirect_uri registered at the EHR. */
+export function redirectUri() {
+  return `${location.origin}${location.pathname.endsWith('/') ? location.pathname + 'index.html' : location.pathname}`;
+}
+
+/** Starts the launch: remembers the verifier and goes to the EHR's authorization endpoint. */
+export async function launch({ fhirBase, imagingBase, scopeStyle }) {
+  fhirBase = stripSlash(fhirBase);
+  const config = await discover(fhirBase);
+  if (!config.authorization_endpoint || !config.token_endpoint) {
+    throw new Error(`${fhirBase} does not announce SMART authorization and token endpoints.`);
+  }
+  if (config.code_challenge_methods_supported && !config.code_challenge_methods_supported.includes('S256')) {
+    throw new Error('The EHR does not support PKCE with S256, which this viewer requires.');
+  }
+  if (!imagingBase) {
+    const imaging = (config.associated_endpoints || []).find((e) => (e.capabilities || []).includes('smart-imaging-access'));
+    if (!imaging) throw new Error('No imaging server was given and the EHR names none (associated_endpoints).');
+    imagingBase = imaging.url;
+  }
+  const verifier = randomString(48);
+  const state = randomString(16);
+  const challenge = base64url(await sha256(verifier));
+  sessionStorage.setItem(LAUNCH_KEY, JSON.stringify({
+    state, verifier, fhirBase, imagingBase: stripSlash(imagingBase), config, redirectUri: redirectUri(),
+  }));
+  const url = new URL(config.authorization_endpoint);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: CLIENT_ID,
+    redirect_uri: redirectUri(),
+    scope: SCOPES[scopeStyle] || SCOPES.v2,
+    state,
+    aud: fhirBase,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  }).toString();
+  location.assign(url.toString());
+}
+
+/** Handles the EHR's redirect back (?code= or ?error=); resolves to the session. */
+export async function completeLaunch(params) {
+  const launchState = JSON.parse(sessionStorage.getItem(LAUNCH_KEY) || 'null');
+  sessionStorage.removeItem(LAUNCH_KEY);
+  history.replaceState(null, '', location.pathname);
+  if (!launchState || params.get('state') !== launchState.state) {
+    throw new Error('This sign-in answer does not belong to a sign-in started here (state mismatch). Please sign in again.');
+  }
+  if (params.get('error')) {
+    const error = params.get('error');
+    const words = error === 'access_denied'
+      ? 'You declined to share your records with the viewer at the EHR, so there is nothing to show.'
+      : `The EHR did not sign you in (${error}${params.get('error_description') ? ': ' + params.get('error_description') : ''}).`;
+    const e = new Error(words);
+    e.code = error;
+    throw e;
+  }
+  const response = await request(launchState.config.token_endpoint, {
+    method: 'POST',
+    accept: 'application/json',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: params.get('code') || '',
+      redirect_uri: launchState.redirectUri,
+      client_id: CLIENT_ID,
+      code_verifier: launchState.verifier,
+    }),
+  });
+  const token = await response.json();
+  if (!token.access_token || !token.patient) {
+    throw new Error('The EHR signed you in but named no patient; the viewer needs a patient in context.');
+  }
+  const session = {
+    accessToken: token.access_token,
+    patient: token.patient,
+    scope: token.scope || '',
+    expiresAt: Date.now() + (token.expires_in || 3600) * 1000,
+    fhirBase: launchState.fhirBase,
+    imagingBase: launchState.imagingBase,
+    revocationEndpoint: launchState.config.revocation_endpoint || null,
+  };
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
+}
+
+export function currentSession() {
+  return JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
+}
+
+export async function signOut(session) {
+  sessionStorage.removeItem(SESSION_KEY);
+  if (session?.revocationEndpoint) {
+    try {
+      await fetch(session.revocationEndpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: session.accessToken, client_id: CLIENT_ID }),
+      });
+    } catch (e) { /* signed out here anyway */ }
+  }
+}
