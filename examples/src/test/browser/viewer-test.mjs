@@ -87,25 +87,38 @@ async function scenarioLogin(page) {
   await page.waitForFunction(() => [...document.querySelectorAll('.thumb')].every((t) => t.querySelector('img') || /no preview/.test(t.textContent)));
   await screenshot(page, 'viewer-studies.png');
 
-  await page.locator('.series-thumb').first().click();
+  const series = config.openSeries ? page.locator('.series-thumb', { hasText: config.openSeries }) : page.locator('.series-thumb');
+  await series.first().click();
   await page.waitForFunction(() => document.getElementById('image-canvas').dataset.drawn);
   const stats = await canvasStats(page);
   check(stats.lit > stats.total * 0.01, `the image canvas is blank (${stats.lit} of ${stats.total} pixels lit)`);
   check(stats.levels > 8, `the image has only ${stats.levels} gray levels`);
+  await screenshot(page, 'viewer-image.png');
 
   // scroll to the next image, then change the window
   await page.keyboard.press('ArrowDown');
   await page.waitForFunction((before) => document.getElementById('image-canvas').dataset.drawn !== before, stats.drawn);
-  const wcBefore = await page.inputValue('#wc');
-  await page.fill('#wc', String(Number(wcBefore || 100) + 200));
-  await page.fill('#ww', '200');
+  const before = await canvasStats(page);
+  const mean = () => page.evaluate(() => {
+    const canvas = document.getElementById('image-canvas');
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += data[i];
+    return sum / (data.length / 4);
+  });
+  const meanBefore = await mean();
+  const renders = [];
+  page.on('request', (r) => { if (r.url().includes('/rendered?window=')) renders.push(r.url()); });
+  await page.fill('#ww', '100');
   await page.locator('#ww').dispatchEvent('change');
-  await page.waitForTimeout(600);
-  const after = await canvasStats(page);
-  check(after.lit > 0, 'the canvas went blank after window/level');
+  await page.waitForFunction(() => true);
+  await page.waitForTimeout(800);
+  check(renders.length > 0, 'changing the window did not ask the server for a new rendering');
+  const meanAfter = await mean();
+  check(Math.abs(meanAfter - meanBefore) > 1, `window/level did not change the image (mean ${meanBefore} -> ${meanAfter})`);
   await page.click('#zoom-in');
-  check((await page.textContent('#zoom-level')) !== '', 'no zoom level shown');
-  await screenshot(page, 'viewer-image.png');
+  check(/^\d+%$/.test(await page.textContent('#zoom-level')), 'no zoom level shown');
+  check(before.lit > 0, 'blank before window/level');
   await page.click('#close-view');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.study .download').first().click()]);

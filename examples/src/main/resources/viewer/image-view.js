@@ -20,6 +20,7 @@ export class ImageView {
     this.zoom = 0; // 0 = fit
     this.window = null;
     this.defaultWindow = null;
+    this.fallbackWindow = { center: 128, width: 256 };
     this.clearCache();
     $('view-title').textContent = series.title;
     $('slider').max = String(series.instances.length);
@@ -63,6 +64,11 @@ export class ImageView {
       const center = Number(value('00281050'));
       const width = Number(value('00281051'));
       if (Number.isFinite(center) && Number.isFinite(width) && width >= 1) this.defaultWindow = { center, width };
+      const bits = Number(value('00280101')) || 8;
+      const slope = Number(value('00281053') ?? 1) || 1;
+      const intercept = Number(value('00281052') ?? 0) || 0;
+      // no window in the image: start dragging from its whole stored range
+      this.fallbackWindow = { center: intercept + slope * 2 ** (bits - 1), width: slope * 2 ** bits };
     } catch (e) {
       this.color = false; // W/L still works from the values the user types
     }
@@ -181,7 +187,12 @@ export class ImageView {
     $('zoom-out').addEventListener('click', () => this.setZoom(0.8));
     $('zoom-fit').addEventListener('click', () => this.setZoom(0));
     $('wl-reset').addEventListener('click', () => { this.window = null; this.updateWindowInputs(); this.show(); });
-    const typed = () => this.setWindow(Number($('wc').value), Number($('ww').value));
+    const typed = () => {
+      const current = this.window || this.defaultWindow || this.fallbackWindow;
+      const center = $('wc').value === '' ? current.center : Number($('wc').value);
+      const width = $('ww').value === '' ? current.width : Number($('ww').value);
+      this.setWindow(center, width);
+    };
     $('wc').addEventListener('change', typed);
     $('ww').addEventListener('change', typed);
     this.canvas.addEventListener('wheel', (e) => {
@@ -191,7 +202,7 @@ export class ImageView {
     }, { passive: false });
     this.canvas.addEventListener('pointerdown', (e) => {
       if (this.color) return;
-      const start = this.window || this.defaultWindow || { center: 128, width: 256 };
+      const start = this.window || this.defaultWindow || this.fallbackWindow;
       const x0 = e.clientX;
       const y0 = e.clientY;
       this.canvas.setPointerCapture(e.pointerId);

@@ -111,7 +111,7 @@ class ViewerBrowserTest {
 
     @Test
     void patientSignsInOnceAndSeesOwnStudiesAndImages() throws Exception {
-        run(server, "login", DemoPatients.JAMES_CHEN, Map.of());
+        run(server, "login", DemoPatients.JAMES_CHEN, Map.of("openSeries", "T2 axial"));
 
         assertThat(OUT.resolve("viewer-image.png")).isNotEmptyFile();
         assertThat(OUT.resolve("viewer-studies.png")).isNotEmptyFile();
