@@ -134,7 +134,9 @@ final class Upstream {
                     .authorization(client, settings.requestTimeout())
                     .ifPresent(value -> request.header("Authorization", value));
             HttpResponse<T> response = await(client.sendAsync(request.build(), handler));
-            if (response.statusCode() == 401 && attempt == 1 && settings.authentication().rejected()) {
+            // A token-based credential may be stale (revoked, rotated): fetch a new one and try once more.
+            boolean refused = response.statusCode() == 401 || response.statusCode() == 403;
+            if (refused && attempt == 1 && settings.authentication().rejected()) {
                 if (response.body() instanceof InputStream stream) {
                     closeQuietly(stream);
                 }
