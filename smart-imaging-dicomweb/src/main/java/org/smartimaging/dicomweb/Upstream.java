@@ -130,13 +130,16 @@ final class Upstream {
                     throw new ImagingException.BadRequest("The Accept header is not valid");
                 }
             }
-            settings.authentication()
+            String authorization = settings.authentication()
                     .authorization(client, settings.requestTimeout())
-                    .ifPresent(value -> request.header("Authorization", value));
+                    .orElse(null);
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
             HttpResponse<T> response = await(client.sendAsync(request.build(), handler));
             // A token-based credential may be stale (revoked, rotated): fetch a new one and try once more.
             boolean refused = response.statusCode() == 401 || response.statusCode() == 403;
-            if (refused && attempt == 1 && settings.authentication().rejected()) {
+            if (refused && attempt == 1 && settings.authentication().rejected(authorization)) {
                 if (response.body() instanceof InputStream stream) {
                     closeQuietly(stream);
                 }

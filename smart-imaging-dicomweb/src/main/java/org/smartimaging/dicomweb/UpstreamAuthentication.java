@@ -28,8 +28,11 @@ abstract sealed class UpstreamAuthentication {
     /** The {@code Authorization} header value for the next request, if any. */
     abstract Optional<String> authorization(HttpClient http, Duration timeout);
 
-    /** The PACS answered 401: forget what may be stale. True if a retry may now succeed. */
-    boolean rejected() {
+    /**
+     * The PACS refused {@code usedAuthorization} (401/403): forget it if it is still the current
+     * credential. True if a retry may now succeed.
+     */
+    boolean rejected(String usedAuthorization) {
         return false;
     }
 
@@ -139,8 +142,10 @@ abstract sealed class UpstreamAuthentication {
         }
 
         @Override
-        synchronized boolean rejected() {
-            accessToken = null;
+        synchronized boolean rejected(String usedAuthorization) {
+            if (accessToken != null && ("Bearer " + accessToken).equals(usedAuthorization)) {
+                accessToken = null;
+            }
             return true;
         }
 
