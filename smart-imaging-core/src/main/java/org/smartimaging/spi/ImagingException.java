@@ -93,6 +93,13 @@ public abstract sealed class ImagingException extends RuntimeException {
         }
     }
 
+    /** 406: the source cannot produce any of the media types the client accepts. */
+    public static final class NotAcceptable extends ImagingException {
+        public NotAcceptable(String message) {
+            super(406, "not-supported", message, null);
+        }
+    }
+
     /** 413: the request is larger than the server accepts. */
     public static final class TooLarge extends ImagingException {
         public TooLarge(String message) {

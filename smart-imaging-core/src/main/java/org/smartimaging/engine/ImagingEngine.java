@@ -1,0 +1,93 @@
+package org.smartimaging.engine;
+
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smartimaging.config.ProviderRegistry;
+import org.smartimaging.spi.ImagingException;
+import org.smartimaging.token.StudyTokenCodec;
+
+/**
+ * The transport-neutral SMART Imaging server: one {@link ImagingRequest} in, one
+ * {@link ImagingResponse} out. A web tier (the servlet, or any other) only maps its requests to
+ * this and streams the answer.
+ *
+ * <pre>
+ * GET {base}/{key}/fhir/ImagingStudy?patient=P[&amp;_lastUpdated=gtT]   searchset Bundle
+ * GET {base}/{key}/fhir/metadata                                     CapabilityStatement
+ * GET {base}/{key}/fhir/.well-known/smart-configuration              SMART discovery
+ * GET {base}/{key}/wado/{studyToken}/studies/{uid}[/series/{uid}[/instances/{uid}]][/metadata]
+ * </pre>
+ *
+ * <p>Thread-safe; build one per server with {@link ServerOptions}, close it on shutdown.
+ */
+public final class ImagingEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImagingEngine.class);
+
+    private final ServerOptions options;
+    private final SiteRegistry sites;
+    private final ImagingStudySearch search;
+    private final WadoRetrieval wado;
+    private final Discovery discovery;
+
+    /**
+     * Loads and validates every configuration.
+     *
+     * @throws IllegalStateException naming the configuration and field when one is invalid
+     */
+    public ImagingEngine(ServerOptions options) {
+        this.options = options;
+        this.sites = new SiteRegistry(options, ProviderRegistry.fromClassPath());
+        StudyTokens studyTokens = new StudyTokens(new StudyTokenCodec(options.studyTokenKey(), options.clock()),
+                options.studyTokenLifetime(), options.clock());
+        this.search = new ImagingStudySearch(studyTokens, options.maxStudiesPerSearch(), options.clock());
+        this.wado = new WadoRetrieval(studyTokens, options.clock());
+        this.discovery = new Discovery(options.clock());
+    }
+
+    /** Never throws: every failure is an {@code OperationOutcome} with its status. */
+    public ImagingResponse handle(ImagingRequest request) {
+        try {
+            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+                return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", "GET, HEAD"));
+            }
+            Route route = Route.parse(request.rawPath(), options.maxPathLength());
+            if (route instanceof Route.Wado wadoRoute) {
+                return wado.retrieve(site(wadoRoute.site()), wadoRoute, request);
+            }
+            return fhir((Route.Fhir) route, request);
+        } catch (ImagingException e) {
+            if (e.status() >= 500) {
+                LOG.warn("{} {}: {}", e.status(), e.getClass().getSimpleName(), e.getMessage());
+            } else {
+                LOG.debug("{} {}", e.status(), e.getMessage());
+            }
+            return Errors.response(e);
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure", e);
+            return Errors.response(500, "exception", "Internal error; the server log has the details", Map.of());
+        }
+    }
+
+    private ImagingResponse fhir(Route.Fhir route, ImagingRequest request) {
+        Site site = site(route.site());
+        Urls urls = Urls.of(request, route.site());
+        return switch (route.resource()) {
+            case "ImagingStudy" -> search.search(site, urls, request);
+            case "metadata" -> discovery.capabilityStatement(site, urls);
+            case ".well-known/smart-configuration" -> discovery.smartConfiguration(site);
+            default -> throw new ImagingException.NotFound(
+                    "This server answers ImagingStudy searches, metadata and .well-known/smart-configuration");
+        };
+    }
+
+    private Site site(Route.SiteRef ref) {
+        return ref.dynamic() ? sites.dynamicSite(ref.key()) : sites.site(ref.key());
+    }
+
+    @Override
+    public void close() {
+        sites.close();
+    }
+}

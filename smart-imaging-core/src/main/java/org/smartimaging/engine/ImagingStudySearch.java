@@ -1,0 +1,145 @@
+package org.smartimaging.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.smartimaging.config.ImagingConfig;
+import org.smartimaging.config.Lookup;
+import org.smartimaging.engine.ScopePolicy.Access;
+import org.smartimaging.fhir.Fhir;
+import org.smartimaging.fhir.ImagingStudyMapper;
+import org.smartimaging.spi.AccessGrant;
+import org.smartimaging.spi.ImagingException;
+import org.smartimaging.spi.StudyQuery;
+import org.smartimaging.spi.StudyRecord;
+
+/**
+ * {@code GET {fhir base}/ImagingStudy?patient=...}: authorise, bind the patient, find the studies,
+ * and answer a searchset Bundle whose endpoints carry study tokens.
+ */
+final class ImagingStudySearch {
+
+    private final StudyTokens studyTokens;
+    private final int maxStudies;
+    private final Clock clock;
+
+    ImagingStudySearch(StudyTokens studyTokens, int maxStudies, Clock clock) {
+        this.studyTokens = studyTokens;
+        this.maxStudies = maxStudies;
+        this.clock = clock;
+    }
+
+    ImagingResponse search(Site site, Urls urls, ImagingRequest request) {
+        ImagingConfig config = site.config();
+        SearchParameters params = SearchParameters.parse(request.query());
+        AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
+        String patientId = boundPatient(config, grant, params);
+
+        Duration wait = config.delay().lookupWait(clock.instant());
+        if (!wait.isZero()) {
+            throw new ImagingException.RetryLater(wait, "The image source is still preparing the study list");
+        }
+
+        List<StudyRecord> studies = params.identifierMatchesNothing() ? List.of() : findStudies(site, grant, patientId, params);
+        return ImagingResponse.text(200, Fhir.JSON_CONTENT_TYPE, Fhir.toJson(bundle(site, urls, request, grant, patientId, params, studies)),
+                java.util.Map.of());
+    }
+
+    /**
+     * The patient the search is for: the granted patient, which {@code ?patient} must name (403 if
+     * it names another); with checks disabled, whatever {@code ?patient} names.
+     */
+    private static String boundPatient(ImagingConfig config, AccessGrant grant, SearchParameters params) {
+        if (config.disableAuthzChecks()) {
+            return params.patientId() != null ? params.patientId() : grant.patientId();
+        }
+        if (params.patientId() == null) {
+            throw new ImagingException.BadRequest("The search needs a patient parameter: ImagingStudy?patient={id}");
+        }
+        ScopePolicy.require(grant, Access.SEARCH);
+        if (grant.hasPatient() && !grant.patientId().equals(params.patientId())) {
+            throw new ImagingException.Forbidden("The access token is not for the patient in the search");
+        }
+        return params.patientId();
+    }
+
+    private List<StudyRecord> findStudies(Site site, AccessGrant grant, String patientId, SearchParameters params) {
+        int limit = params.count() == null ? maxStudies : Math.min(params.count(), maxStudies);
+        if (limit == 0) {
+            return List.of();
+        }
+        StudyQuery query;
+        if (site.config().lookup() == Lookup.ALL_STUDIES_ON_SERVER) {
+            query = StudyQuery.allStudies(limit);
+        } else {
+            if (patientId == null) {
+                throw new ImagingException.BadRequest("The search needs a patient parameter: ImagingStudy?patient={id}");
+            }
+            Patient patient = site.patientResolver().resolve(patientId, grant);
+            Optional<String> mrn = site.mrnSelector().mrnOf(patient);
+            if (mrn.isEmpty()) {
+                return List.of();
+            }
+            query = StudyQuery.byMrn(mrn.get(), limit);
+        }
+        if (params.studyInstanceUid() != null) {
+            query = query.withStudyInstanceUid(params.studyInstanceUid());
+        }
+        return site.imageSource().findStudies(query).stream()
+                .filter(study -> params.studyInstanceUid() == null || params.studyInstanceUid().equals(study.studyInstanceUid()))
+                .filter(study -> params.matchesLastUpdated(study.lastUpdatedOrStarted()))
+                .sorted(Comparator.comparing(StudyRecord::started, Comparator.nullsLast(Comparator.reverseOrder()))
+                        .thenComparing(StudyRecord::studyInstanceUid))
+                .limit(limit)
+                .toList();
+    }
+
+    private Bundle bundle(Site site, Urls urls, ImagingRequest request, AccessGrant grant, String patientId,
+            SearchParameters params, List<StudyRecord> studies) {
+        Bundle bundle = new Bundle();
+        bundle.setType(BundleType.SEARCHSET);
+        bundle.setTotal(studies.size());
+        bundle.getMeta().setLastUpdated(java.util.Date.from(clock.instant()));
+        bundle.addLink().setRelation("self").setUrl(urls.requestUrl(request));
+        for (StudyRecord study : studies) {
+            String token = studyTokens.issue(site.config(), patientId, grant, study.studyInstanceUid());
+            Endpoint endpoint = ImagingStudyMapper.wadoEndpoint(study.studyInstanceUid(), urls.wadoBase(token),
+                    site.config().requiresAccessToken());
+            Reference subject = patientId != null ? new Reference("Patient/" + patientId) : logicalSubject(study);
+            ImagingStudy imagingStudy;
+            if (params.includeEndpoints()) {
+                imagingStudy = ImagingStudyMapper.imagingStudy(study, subject, new Reference("Endpoint/" + endpoint.getIdPart()));
+            } else {
+                endpoint.setId("wado");
+                imagingStudy = ImagingStudyMapper.imagingStudy(study, subject, new Reference("#wado"));
+                imagingStudy.addContained(endpoint);
+            }
+            bundle.addEntry().setFullUrl(urls.fhirBase() + "/ImagingStudy/" + study.studyInstanceUid())
+                    .setResource(imagingStudy).getSearch().setMode(SearchEntryMode.MATCH);
+            if (params.includeEndpoints()) {
+                bundle.addEntry().setFullUrl(urls.fhirBase() + "/Endpoint/" + endpoint.getIdPart())
+                        .setResource(endpoint).getSearch().setMode(SearchEntryMode.INCLUDE);
+            }
+        }
+        return bundle;
+    }
+
+    /** Without a FHIR patient (open configurations), the subject is named by its DICOM PatientID. */
+    private static Reference logicalSubject(StudyRecord study) {
+        Reference subject = new Reference();
+        if (study.patientId() != null) {
+            subject.getIdentifier().setValue(study.patientId());
+        }
+        subject.setDisplay(study.patientName() != null ? study.patientName() : "Unknown patient");
+        return subject;
+    }
+}

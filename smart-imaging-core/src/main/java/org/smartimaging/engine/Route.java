@@ -1,0 +1,139 @@
+package org.smartimaging.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.smartimaging.spi.ImagingException.BadRequest;
+import org.smartimaging.spi.ImagingException.NotFound;
+import org.smartimaging.spi.RetrieveRequest.Resource;
+
+/**
+ * A request path parsed into what it asks for. The grammar is strict: every segment is checked
+ * before anything is looked up, nothing percent-encoded is accepted (no route needs it), and a path
+ * with more segments than its route allows is not found, so appending to a URL never widens it.
+ */
+sealed interface Route {
+
+    /** A configuration reference: a file/built-in key, or the base64url JSON of a dynamic one. */
+    record SiteRef(String key, boolean dynamic) {}
+
+    /** {@code {site}/fhir/{resource...}}. */
+    record Fhir(SiteRef site, String resource) implements Route {}
+
+    /** {@code {site}/wado/{studyToken}/studies/...}. */
+    record Wado(SiteRef site, String studyToken, String study, String series, String instance, Resource resource,
+            List<Integer> frames) implements Route {}
+
+    Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+    int MAX_UID_LENGTH = 64;
+    Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]+");
+    Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_\\-.=]+");
+    int MAX_FRAMES = 1024;
+
+    static Route parse(String rawPath, int maxPathLength) {
+        if (rawPath.length() > maxPathLength) {
+            throw new BadRequest("The request path is longer than " + maxPathLength + " characters");
+        }
+        if (rawPath.indexOf('%') >= 0) {
+            throw new BadRequest("Percent-encoded characters are not allowed in the path");
+        }
+        if (!rawPath.startsWith("/")) {
+            throw new NotFound("Unknown path");
+        }
+        String[] segments = rawPath.substring(1).split("/", -1);
+        for (String segment : segments) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new BadRequest("Dot segments are not allowed in the path");
+            }
+        }
+        int at = 0;
+        SiteRef site;
+        if (segments.length > 1 && segments[0].equals("dyn")) {
+            site = new SiteRef(segments[1], true);
+            at = 2;
+        } else {
+            site = new SiteRef(segments[0], false);
+            at = 1;
+        }
+        if (site.key().isEmpty() || !SEGMENT.matcher(site.key()).matches()) {
+            throw new NotFound("Unknown path; try /{config}/fhir/ImagingStudy?patient=...");
+        }
+        if (at >= segments.length) {
+            throw new NotFound("Unknown path; try /{config}/fhir/ImagingStudy?patient=...");
+        }
+        List<String> rest = List.of(segments).subList(at + 1, segments.length);
+        return switch (segments[at]) {
+            case "fhir" -> new Fhir(site, String.join("/", rest));
+            case "wado" -> wado(site, rest);
+            default -> throw new NotFound("Unknown path; try /{config}/fhir/ImagingStudy?patient=...");
+        };
+    }
+
+    private static Route wado(SiteRef site, List<String> s) {
+        if (s.size() < 3 || !s.get(1).equals("studies")) {
+            throw new NotFound("Unknown WADO-RS path; expected {wado base}/studies/{StudyInstanceUID}[...]");
+        }
+        String token = s.get(0);
+        if (!TOKEN.matcher(token).matches()) {
+            throw new BadRequest("The study token in the path is malformed");
+        }
+        String study = uid(s.get(2));
+        String series = null;
+        String instance = null;
+        int at = 3;
+        if (at < s.size() && s.get(at).equals("series")) {
+            series = uid(at + 1 < s.size() ? s.get(at + 1) : "");
+            at += 2;
+            if (at < s.size() && s.get(at).equals("instances")) {
+                instance = uid(at + 1 < s.size() ? s.get(at + 1) : "");
+                at += 2;
+            }
+        }
+        Resource resource = Resource.INSTANCES;
+        List<Integer> frames = List.of();
+        if (at < s.size()) {
+            String what = s.get(at);
+            at++;
+            switch (what) {
+                case "metadata" -> resource = Resource.METADATA;
+                case "rendered" -> resource = Resource.RENDERED;
+                case "thumbnail" -> resource = Resource.THUMBNAIL;
+                case "frames" -> {
+                    if (instance == null || at >= s.size()) {
+                        throw new NotFound("Frames are retrieved at /instances/{SOPInstanceUID}/frames/{list}");
+                    }
+                    resource = Resource.FRAMES;
+                    frames = frameList(s.get(at));
+                    at++;
+                }
+                default -> throw new NotFound("Unknown WADO-RS resource '" + (SEGMENT.matcher(what).matches() ? what : "?") + "'");
+            }
+        }
+        if (at != s.size()) {
+            throw new NotFound("Unknown WADO-RS path: nothing may follow " + resource.name().toLowerCase());
+        }
+        return new Wado(site, token, study, series, instance, resource, frames);
+    }
+
+    private static String uid(String text) {
+        if (text.length() > MAX_UID_LENGTH || !UID.matcher(text).matches()) {
+            throw new BadRequest("Invalid UID in the path: a UID is digits and dots, at most 64 characters");
+        }
+        return text;
+    }
+
+    private static List<Integer> frameList(String text) {
+        String[] parts = text.split(",", -1);
+        if (parts.length > MAX_FRAMES) {
+            throw new BadRequest("At most " + MAX_FRAMES + " frames per request");
+        }
+        List<Integer> frames = new ArrayList<>();
+        for (String part : parts) {
+            if (!part.matches("[1-9][0-9]{0,8}")) {
+                throw new BadRequest("Invalid frame list: frame numbers are positive integers separated by commas");
+            }
+            frames.add(Integer.parseInt(part));
+        }
+        return List.copyOf(frames);
+    }
+}

@@ -1,0 +1,174 @@
+package org.smartimaging.engine;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How a host runs the engine. Every limit has a default a host rarely needs to change.
+ * Build with {@link #builder()}.
+ */
+public final class ServerOptions {
+
+    /** Default bound on a dynamic configuration's JSON, before base64url. */
+    public static final int DEFAULT_MAX_DYNAMIC_CONFIG_BYTES = 16 * 1024;
+
+    private final Path configDirectory;
+    private final Map<String, String> builtInConfigs;
+    private final Path dataDirectory;
+    private final boolean dynamicConfigsEnabled;
+    private final int maxDynamicConfigBytes;
+    private final Set<String> allowedUpstreamHosts;
+    private final byte[] studyTokenKey;
+    private final Duration studyTokenLifetime;
+    private final int maxStudiesPerSearch;
+    private final int maxPathLength;
+    private final Clock clock;
+
+    private ServerOptions(Builder builder) {
+        this.configDirectory = builder.configDirectory;
+        this.builtInConfigs = Map.copyOf(builder.builtInConfigs);
+        this.dataDirectory = builder.dataDirectory.toAbsolutePath().normalize();
+        this.dynamicConfigsEnabled = builder.dynamicConfigsEnabled;
+        this.maxDynamicConfigBytes = builder.maxDynamicConfigBytes;
+        this.allowedUpstreamHosts = Set.copyOf(builder.allowedUpstreamHosts);
+        this.studyTokenKey = Objects.requireNonNull(builder.studyTokenKey,
+                "studyTokenKey: configure a shared key (at least 32 bytes), or call randomStudyTokenKey() for a single-node demo").clone();
+        this.studyTokenLifetime = builder.studyTokenLifetime;
+        this.maxStudiesPerSearch = builder.maxStudiesPerSearch;
+        this.maxPathLength = builder.maxPathLength;
+        this.clock = builder.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where {@code {key}.json} files live; {@code null} for built-in configs only. */
+    public Path configDirectory() {
+        return configDirectory;
+    }
+
+    /** Configurations given in code, by key (JSON text); files in {@link #configDirectory()} win over them. */
+    public Map<String, String> builtInConfigs() {
+        return builtInConfigs;
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    public boolean dynamicConfigsEnabled() {
+        return dynamicConfigsEnabled;
+    }
+
+    public int maxDynamicConfigBytes() {
+        return maxDynamicConfigBytes;
+    }
+
+    /** Hosts a dynamic configuration may name as upstreams (exact, case-insensitive). */
+    public Set<String> allowedUpstreamHosts() {
+        return allowedUpstreamHosts;
+    }
+
+    byte[] studyTokenKey() {
+        return studyTokenKey.clone();
+    }
+
+    public Duration studyTokenLifetime() {
+        return studyTokenLifetime;
+    }
+
+    public int maxStudiesPerSearch() {
+        return maxStudiesPerSearch;
+    }
+
+    public int maxPathLength() {
+        return maxPathLength;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public static final class Builder {
+        private Path configDirectory;
+        private final Map<String, String> builtInConfigs = new LinkedHashMap<>();
+        private Path dataDirectory = Path.of(".");
+        private boolean dynamicConfigsEnabled;
+        private int maxDynamicConfigBytes = DEFAULT_MAX_DYNAMIC_CONFIG_BYTES;
+        private Set<String> allowedUpstreamHosts = Set.of();
+        private byte[] studyTokenKey;
+        private Duration studyTokenLifetime = Duration.ofHours(1);
+        private int maxStudiesPerSearch = 1000;
+        private int maxPathLength = 8 * 1024;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        public Builder configDirectory(Path directory) {
+            this.configDirectory = directory;
+            return this;
+        }
+
+        public Builder builtInConfig(String key, String json) {
+            builtInConfigs.put(key, json);
+            return this;
+        }
+
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = Objects.requireNonNull(directory);
+            return this;
+        }
+
+        /** Enables {@code /dyn/{base64url(JSON)}} configurations (off by default). */
+        public Builder dynamicConfigs(boolean enabled, Set<String> allowedUpstreamHosts) {
+            this.dynamicConfigsEnabled = enabled;
+            this.allowedUpstreamHosts = Set.copyOf(allowedUpstreamHosts);
+            return this;
+        }
+
+        public Builder maxDynamicConfigBytes(int bytes) {
+            this.maxDynamicConfigBytes = bytes;
+            return this;
+        }
+
+        /** The HMAC key for study tokens; every node of a deployment must share it. */
+        public Builder studyTokenKey(byte[] key) {
+            this.studyTokenKey = key.clone();
+            return this;
+        }
+
+        /** A random key: tokens die with the process and other nodes reject them. Demo use only. */
+        public Builder randomStudyTokenKey() {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            this.studyTokenKey = key;
+            return this;
+        }
+
+        public Builder studyTokenLifetime(Duration lifetime) {
+            this.studyTokenLifetime = lifetime;
+            return this;
+        }
+
+        public Builder maxStudiesPerSearch(int max) {
+            this.maxStudiesPerSearch = max;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public ServerOptions build() {
+            return new ServerOptions(this);
+        }
+    }
+}

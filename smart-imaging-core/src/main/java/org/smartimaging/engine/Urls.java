@@ -1,0 +1,35 @@
+package org.smartimaging.engine;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The absolute URLs of one configuration, as the client reached the server. */
+record Urls(String siteBase) {
+
+    static Urls of(ImagingRequest request, Route.SiteRef site) {
+        return new Urls(request.baseUrl() + (site.dynamic() ? "/dyn/" : "/") + site.key());
+    }
+
+    String fhirBase() {
+        return siteBase + "/fhir";
+    }
+
+    String wadoBase(String studyToken) {
+        return siteBase + "/wado/" + studyToken;
+    }
+
+    String requestUrl(ImagingRequest request) {
+        String query = request.query().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
+                .collect(Collectors.joining("&"));
+        return request.baseUrl() + request.rawPath() + (query.isEmpty() ? "" : "?" + query);
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+}

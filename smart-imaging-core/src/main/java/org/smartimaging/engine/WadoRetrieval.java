@@ -1,0 +1,53 @@
+package org.smartimaging.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.smartimaging.config.ImagingConfig;
+import org.smartimaging.engine.ScopePolicy.Access;
+import org.smartimaging.spi.AccessGrant;
+import org.smartimaging.spi.ImagingException;
+import org.smartimaging.spi.Retrieval;
+import org.smartimaging.spi.RetrieveRequest;
+import org.smartimaging.token.StudyToken;
+
+/**
+ * {@code GET {wado base}/studies/...}: verify the study token (and, when it is token-bound, the
+ * access token for the same patient), then stream what the image source answers.
+ */
+final class WadoRetrieval {
+
+    private final StudyTokens studyTokens;
+    private final Clock clock;
+
+    WadoRetrieval(StudyTokens studyTokens, Clock clock) {
+        this.studyTokens = studyTokens;
+        this.clock = clock;
+    }
+
+    ImagingResponse retrieve(Site site, Route.Wado route, ImagingRequest request) {
+        ImagingConfig config = site.config();
+        StudyToken token = studyTokens.verify(config, route.studyToken(), route.study());
+        // A config switched to token-bound stops honouring its older capability URLs.
+        if (token.requiresAccessToken() || config.requiresAccessToken()) {
+            AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
+            if (!config.disableAuthzChecks()) {
+                ScopePolicy.require(grant, Access.READ);
+                if (grant.hasPatient() && !grant.patientId().equals(token.patientId())) {
+                    throw new ImagingException.Forbidden("The access token is not for the patient this study URL was issued to");
+                }
+            }
+        }
+
+        Duration wait = config.delay().retrieveWait(clock.instant());
+        if (!wait.isZero()) {
+            throw new ImagingException.RetryLater(wait, "The image source is still retrieving the study");
+        }
+        RetrieveRequest retrieveRequest = new RetrieveRequest(route.study(), route.series(), route.instance(), route.resource(),
+                route.frames(), request.header().apply("Accept"), request.query());
+        Retrieval retrieval = site.imageSource().retrieve(retrieveRequest);
+        if (retrieval instanceof Retrieval.Pending pending) {
+            throw new ImagingException.RetryLater(pending.retryAfter(), "The study is being retrieved from the archive; try again shortly");
+        }
+        return ImagingResponse.of(((Retrieval.Ready) retrieval).body());
+    }
+}
