@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 
 /**
  * DICOM DA + TM (+ TimezoneOffsetFromUTC) to an {@link Instant}. Without an offset the time is read
@@ -53,7 +52,7 @@ public final class DicomDateTimes {
         }
         try {
             return ZoneOffset.of(offset.substring(0, 3) + ":" + offset.substring(3));
-        } catch (DateTimeParseException | java.time.DateTimeException e) {
+        } catch (java.time.DateTimeException e) {
             return ZoneOffset.UTC;
         }
     }

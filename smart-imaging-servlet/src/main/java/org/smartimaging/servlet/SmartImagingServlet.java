@@ -1,0 +1,92 @@
+package org.smartimaging.servlet;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smartimaging.engine.ImagingEngine;
+import org.smartimaging.engine.ImagingRequest;
+import org.smartimaging.engine.ImagingResponse;
+import org.smartimaging.spi.ResponseBody;
+
+/**
+ * Serves an {@link ImagingEngine} from any Jakarta Servlet 6 container. Mount it at a path with a
+ * wildcard (e.g. {@code /imaging/*}); the engine answers everything below it. The servlet only maps
+ * the request to the engine and streams the answer; it holds no logic of its own.
+ *
+ * <p>The base URL in FHIR answers is the one the client used ({@code scheme://host:port/context/servlet}).
+ * Behind a proxy, let the container honour {@code Forwarded} headers (Jetty's
+ * {@code ForwardedRequestCustomizer}, Tomcat's {@code RemoteIpValve}).
+ */
+public final class SmartImagingServlet extends HttpServlet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmartImagingServlet.class);
+    private static final long serialVersionUID = 1L;
+
+    private final transient ImagingEngine engine;
+
+    public SmartImagingServlet(ImagingEngine engine) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ImagingResponse answer = engine.handle(toEngine(request));
+        ResponseBody body = answer.body();
+        try (body) {
+            response.setStatus(answer.status());
+            answer.headers().forEach(response::setHeader);
+            response.setHeader("Cache-Control", "no-store");
+            response.setContentType(body.contentType());
+            if (body.contentLength() >= 0) {
+                response.setContentLengthLong(body.contentLength());
+            }
+            if (request.getMethod().equals("HEAD")) {
+                return;
+            }
+            OutputStream out = response.getOutputStream();
+            body.writeTo(out);
+            out.flush();
+        } catch (IOException e) {
+            // Mostly a client that went away mid-stream; the body is closed either way.
+            LOG.debug("Response to {} not completed: {}", request.getRequestURI(), e.getMessage());
+        }
+    }
+
+    private static ImagingRequest toEngine(HttpServletRequest request) {
+        String mount = request.getContextPath() + request.getServletPath();
+        String uri = request.getRequestURI();
+        String rawPath = uri.startsWith(mount) ? uri.substring(mount.length()) : uri;
+        String baseUrl = request.getScheme() + "://" + hostAndPort(request) + mount;
+        return new ImagingRequest(request.getMethod(), rawPath.isEmpty() ? "/" : rawPath, query(request),
+                request::getHeader, baseUrl);
+    }
+
+    private static String hostAndPort(HttpServletRequest request) {
+        int port = request.getServerPort();
+        boolean defaultPort = (request.getScheme().equals("http") && port == 80)
+                || (request.getScheme().equals("https") && port == 443);
+        String host = request.getServerName();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return defaultPort ? host : host + ":" + port;
+    }
+
+    private static Map<String, List<String>> query(HttpServletRequest request) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getParameterNames())) {
+            query.put(name, new ArrayList<>(List.of(request.getParameterValues(name))));
+        }
+        return query;
+    }
+}
