@@ -113,24 +113,33 @@ public final class OrthancServer implements AutoCloseable {
         }
     }
 
-    /** Uploads one DICOM Part 10 file through the REST API ({@code POST /instances}). */
+    /**
+     * Uploads one DICOM Part 10 file through the REST API ({@code POST /instances}). Retried once on
+     * a network error: Orthanc closes idle keep-alive connections after a second, and the JDK client
+     * does not retry a POST on such a stale connection by itself.
+     */
     public void upload(Path dicomFile) {
-        try {
-            HttpResponse<String> response = http.send(
-                    authorized(HttpRequest.newBuilder(baseUri().resolve("/instances")))
-                            .header("Content-Type", "application/dicom")
-                            .POST(HttpRequest.BodyPublishers.ofFile(dicomFile))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("Orthanc refused " + dicomFile + ": HTTP "
-                        + response.statusCode() + " " + response.body());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<String> response = http.send(
+                        authorized(HttpRequest.newBuilder(baseUri().resolve("/instances")))
+                                .header("Content-Type", "application/dicom")
+                                .POST(HttpRequest.BodyPublishers.ofFile(dicomFile))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("Orthanc refused " + dicomFile + ": HTTP "
+                            + response.statusCode() + " " + response.body());
+                }
+                return;
+            } catch (IOException e) {
+                if (attempt >= 3) {
+                    throw new UncheckedIOException(e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -66,28 +66,42 @@ final class UpstreamBody implements org.smartimaging.spi.ResponseBody {
         ScheduledFuture<?> check = watchdog.scheduleAtFixedRate(this::checkStall, period, period, TimeUnit.MILLISECONDS);
         try {
             byte[] buffer = new byte[BUFFER_BYTES];
-            while (true) {
-                int read;
-                readStartedNanos = System.nanoTime();
-                try {
-                    read = upstream.read(buffer);
-                } catch (IOException e) {
-                    throw stalled ? stalledError() : new IOException("The PACS at " + upstreamName
-                            + " broke off the answer", e);
-                } finally {
-                    readStartedNanos = 0;
-                }
-                if (read < 0) {
-                    if (stalled) {
-                        throw stalledError();
+            boolean ended = false;
+            while (!ended) {
+                // Fill the buffer before writing: the upstream arrives in small pieces, and fewer,
+                // larger writes cost the servlet container less.
+                int filled = 0;
+                while (filled < buffer.length) {
+                    int read = read(buffer, filled);
+                    if (read < 0) {
+                        ended = true;
+                        break;
                     }
-                    return;
+                    filled += read;
                 }
-                out.write(buffer, 0, read);
+                if (filled > 0) {
+                    out.write(buffer, 0, filled);
+                }
             }
         } finally {
             check.cancel(false);
         }
+    }
+
+    private int read(byte[] buffer, int offset) throws IOException {
+        int read;
+        readStartedNanos = System.nanoTime();
+        try {
+            read = upstream.read(buffer, offset, buffer.length - offset);
+        } catch (IOException e) {
+            throw stalled ? stalledError() : new IOException("The PACS at " + upstreamName + " broke off the answer", e);
+        } finally {
+            readStartedNanos = 0;
+        }
+        if (read < 0 && stalled) {
+            throw stalledError();
+        }
+        return read;
     }
 
     private IOException stalledError() {
