@@ -190,17 +190,13 @@ public final class Attributes {
 
     /** Sets integers in a binary (US, SS, UL, SL, SV, UV, FL, FD, AT) or text (IS, DS) VR. */
     public Attributes setInt(int tag, VR vr, int... values) {
-        long[] longs = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            longs[i] = vr == VR.UL || vr == VR.US ? values[i] & 0xFFFFFFFFL : values[i];
-        }
         if (vr == VR.IS || vr == VR.DS) {
             return setString(tag, vr, Arrays.stream(values).mapToObj(Integer::toString).toArray(String[]::new));
         }
         if (!vr.isBinaryNumber()) {
             throw new IllegalArgumentException(vr + " cannot hold integers: " + Tag.toString(tag));
         }
-        int width = vr.swapUnit() == 2 && vr == VR.AT ? 4 : vr.swapUnit();
+        int width = vr == VR.AT ? 4 : vr.swapUnit();
         ByteBuffer buf = ByteBuffer.allocate(width * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : values) {
             switch (vr) {

@@ -29,6 +29,8 @@ final class DicomReader {
     private boolean bigEndian;
     private int elementCount;
     private long totalLength;
+    /** Set when reading stopped at top-level pixel data. */
+    private boolean stopped;
 
     DicomReader(InputStream in, ReadOptions options, long startPosition, Encoding encoding) {
         this.in = in;
@@ -121,7 +123,6 @@ final class DicomReader {
         }
     }
 
-    private boolean stopped;
 
     /**
      * Reads one element into {@code target}; returns false if it was an Item Delimitation Item.

@@ -5,7 +5,8 @@ package org.smartimaging.dicom;
  * excess into a {@link DicomParseException}; the defaults suit real images and need no tuning.
  *
  * @param stopBeforePixelData stop at top-level Pixel Data (7FE0,0010): it is recorded as present,
- *        with no value, and the stream is left at its first value byte
+ *        with no value, and the stream is left at its first value byte (except for deflated data
+ *        sets, whose inflater is released when reading stops)
  * @param maxValueLength largest value held in memory, pixel data excepted
  * @param maxPixelDataLength largest pixel data held in memory (native, or all fragments together)
  * @param maxTotalLength largest sum of all values held in memory for one data set
