@@ -22,11 +22,12 @@ import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.ResponseBody;
 import org.smartimaging.spi.Retrieval;
-import org.smartimaging.spi.RetrieveRequest;
 import org.smartimaging.spi.RetrieveRequest.Resource;
+import org.smartimaging.spi.RetrieveRequest;
 import org.smartimaging.spi.StudyQuery;
-import org.smartimaging.testing.DcmtkStudyWriter;
 import org.smartimaging.testing.DcmtkStudyWriter.Study;
+import org.smartimaging.testing.DcmtkStudyWriter;
+import org.smartimaging.testing.Multipart;
 import org.smartimaging.testing.OrthancServer;
 
 /** What the source answers when the PACS fails: never a silent 200, never a hang, never a credential. */

@@ -19,13 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.InstanceRecord;
-import org.smartimaging.spi.RetrieveRequest;
 import org.smartimaging.spi.RetrieveRequest.Resource;
+import org.smartimaging.spi.RetrieveRequest;
 import org.smartimaging.spi.SeriesRecord;
 import org.smartimaging.spi.StudyQuery;
 import org.smartimaging.spi.StudyRecord;
-import org.smartimaging.testing.DcmtkStudyWriter;
 import org.smartimaging.testing.DcmtkStudyWriter.Study;
+import org.smartimaging.testing.DcmtkStudyWriter;
+import org.smartimaging.testing.Multipart;
 import org.smartimaging.testing.OrthancServer;
 
 /** The source against a real Orthanc: the same answers as Orthanc's own QIDO-RS and WADO-RS. */

@@ -16,8 +16,9 @@ import org.smartimaging.engine.ImagingEngine;
 import org.smartimaging.engine.ImagingRequest;
 import org.smartimaging.engine.ImagingResponse;
 import org.smartimaging.engine.ServerOptions;
-import org.smartimaging.testing.DcmtkStudyWriter;
 import org.smartimaging.testing.DcmtkStudyWriter.Study;
+import org.smartimaging.testing.DcmtkStudyWriter;
+import org.smartimaging.testing.Multipart;
 import org.smartimaging.testing.OrthancServer;
 
 /** A vendor's whole integration: a config file naming the PACS, and the engine answers FHIR and WADO-RS. */
