@@ -71,6 +71,29 @@ class DemoServerTest {
     }
 
     @Test
+    void seriesThumbnailAndInstanceRenderingArePngs() throws Exception {
+        JsonNode study = JSON.readTree(get(server.urlsToTry().get(0).split(" ")[0], "t").body()).path("entry").get(0).path("resource");
+        String wado = study.path("contained").get(0).path("address").asText() + "/studies/" + study.path("id").asText();
+        JsonNode series = study.path("series").get(0);
+        String instance = wado + "/series/" + series.path("uid").asText() + "/instances/" + series.path("instance").get(0).path("uid").asText();
+
+        HttpResponse<byte[]> thumbnail = get(wado + "/series/" + series.path("uid").asText() + "/thumbnail", "t");
+        HttpResponse<byte[]> rendered = get(instance + "/rendered?window=40,400", "t");
+
+        assertThat(thumbnail.statusCode()).isEqualTo(200);
+        assertThat(thumbnail.headers().firstValue("Content-Type")).hasValue("image/png");
+        java.awt.image.BufferedImage small = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(thumbnail.body()));
+        assertThat(Math.max(small.getWidth(), small.getHeight())).isEqualTo(128);
+        assertThat(rendered.statusCode()).isEqualTo(200);
+        assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(rendered.body())).getWidth()).isGreaterThan(128);
+        HttpRequest jpeg = HttpRequest.newBuilder(URI.create(instance + "/rendered")).header("Authorization", "Bearer t")
+                .header("Accept", "image/jpeg").build();
+        assertThat(HTTP.send(jpeg, HttpResponse.BodyHandlers.ofByteArray()).headers().firstValue("Content-Type")).hasValue("image/jpeg");
+        assertThat(get(instance + "/rendered?window=40", "t").statusCode()).isEqualTo(400);
+        assertThat(get(wado + "/rendered", "t").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void demoConfigIsBoundToItsPatient() throws Exception {
         String other = server.baseUrl() + "/demo/fhir/ImagingStudy?patient=" + DemoPatients.JAMES_CHEN.fhirId();
 
