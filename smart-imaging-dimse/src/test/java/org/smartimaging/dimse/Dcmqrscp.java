@@ -56,7 +56,7 @@ final class Dcmqrscp implements AutoCloseable {
         }
     }
 
-    void start() throws IOException {
+    void start() throws IOException { // also restarts after kill(), same port and storage
         Path log = config.resolveSibling("dcmqrscp.log");
         process = new ProcessBuilder(Dcmtk.tool("dcmqrscp").toString(), "-c", config.toString(), String.valueOf(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
