@@ -95,7 +95,7 @@ class LargeStudyStreamingTest {
             seen.append(line).append('\n');
             Matcher m = started.matcher(line);
             if (m.find()) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+                Thread drain = new Thread(() -> drain(out));
                 drain.setDaemon(true);
                 drain.start();
                 return m.group(1);
@@ -104,4 +104,15 @@ class LargeStudyStreamingTest {
         throw new AssertionError("The demo server did not start:\n" + seen);
     }
 
+
+    /** Reads the server's output until it closes, so the server never blocks on a full pipe. */
+    private static void drain(BufferedReader out) {
+        try {
+            while (out.readLine() != null) {
+                // discard
+            }
+        } catch (java.io.IOException closedWhenTheServerStops) {
+            // the process is gone
+        }
+    }
 }

@@ -40,7 +40,9 @@ final class NodeOAuthServer implements AutoCloseable {
     }
 
     static Path nodeDirectory() {
-        for (Path candidate : new Path[] {Path.of("src/test/node"), Path.of("smart-imaging-introspection/src/test/node")}) {
+        // From this module, from the repository root, or from a sibling module (the end-to-end tests in examples).
+        for (Path candidate : new Path[] {Path.of("src/test/node"), Path.of("smart-imaging-introspection/src/test/node"),
+                Path.of("../smart-imaging-introspection/src/test/node")}) {
             if (Files.isRegularFile(candidate.resolve("oauth-server.mjs"))) {
                 return candidate.toAbsolutePath();
             }

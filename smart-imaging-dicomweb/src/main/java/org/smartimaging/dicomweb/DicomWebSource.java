@@ -1,0 +1,115 @@
+package org.smartimaging.dicomweb;
+
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smartimaging.spi.HostEnvironment;
+import org.smartimaging.spi.ImageSource;
+import org.smartimaging.spi.ImagingException;
+import org.smartimaging.spi.Retrieval;
+import org.smartimaging.spi.RetrieveRequest;
+import org.smartimaging.spi.StudyQuery;
+import org.smartimaging.spi.StudyRecord;
+
+/**
+ * A DICOMweb PACS as an {@link ImageSource}. Owns its threads: the HTTP client's executor, the
+ * bounded pool that runs per-study QIDO-RS requests, and one watchdog thread for stalled bodies;
+ * {@link #close()} stops them.
+ */
+final class DicomWebSource implements ImageSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DicomWebSource.class);
+    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+
+    static final String ACCEPT_INSTANCES = "multipart/related; type=\"application/dicom\"; transfer-syntax=*";
+    static final String ACCEPT_METADATA = "application/dicom+json";
+    static final String ACCEPT_FRAMES = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
+    static final String ACCEPT_RENDERED = "image/jpeg";
+
+    private final DicomWebSettings settings;
+    private final ExecutorService httpExecutor;
+    private final ThreadPoolExecutor searchPool;
+    private final ScheduledExecutorService watchdog;
+    private final Upstream upstream;
+    private final StudySearch search;
+
+    DicomWebSource(DicomWebSettings settings, HostEnvironment environment) {
+        this.settings = settings;
+        String label = environment.configKey() != null ? environment.configKey() : settings.upstreamName();
+        this.httpExecutor = Executors.newFixedThreadPool(Math.max(2, settings.concurrency()),
+                threads("dicomweb-" + label + "-http"));
+        this.searchPool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads("dicomweb-" + label + "-qido"));
+        this.searchPool.allowCoreThreadTimeOut(true);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(threads("dicomweb-" + label + "-watchdog"));
+        this.upstream = new Upstream(settings, environment.clock(), httpExecutor);
+        this.search = new StudySearch(upstream, searchPool, settings.maxStudies());
+        LOG.info("dicom-web source for {} at {} ({})", label, settings.upstreamName(), settings.authentication());
+    }
+
+    @Override
+    public List<StudyRecord> findStudies(StudyQuery query) {
+        if (query.studyInstanceUid() != null) {
+            requireUid(query.studyInstanceUid());
+        }
+        return search.find(query);
+    }
+
+    @Override
+    public Retrieval retrieve(RetrieveRequest request) {
+        requireUid(request.studyInstanceUid());
+        if (request.seriesInstanceUid() != null) {
+            requireUid(request.seriesInstanceUid());
+        }
+        if (request.sopInstanceUid() != null) {
+            requireUid(request.sopInstanceUid());
+        }
+        String accept = request.accept() != null && !request.accept().isBlank()
+                ? request.accept()
+                : defaultAccept(request.resource());
+        HttpResponse<InputStream> response = upstream.retrieve(request.relativePath(), request.query(), accept);
+        return Retrieval.ready(new UpstreamBody(response, upstream.name(), settings.readTimeout(), watchdog));
+    }
+
+    static String defaultAccept(RetrieveRequest.Resource resource) {
+        return switch (resource) {
+            case INSTANCES -> ACCEPT_INSTANCES;
+            case METADATA -> ACCEPT_METADATA;
+            case FRAMES -> ACCEPT_FRAMES;
+            case RENDERED, THUMBNAIL -> ACCEPT_RENDERED;
+        };
+    }
+
+    private static void requireUid(String uid) {
+        if (uid.length() > 64 || !UID.matcher(uid).matches()) {
+            throw new ImagingException.BadRequest("Not a DICOM UID");
+        }
+    }
+
+    @Override
+    public void close() {
+        searchPool.shutdownNow();
+        watchdog.shutdownNow();
+        httpExecutor.shutdown();
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
