@@ -3,7 +3,9 @@ package org.smartimaging.engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -51,7 +53,7 @@ final class ImagingStudySearch {
 
         List<StudyRecord> studies = params.identifierMatchesNothing() ? List.of() : findStudies(site, grant, patientId, params);
         return ImagingResponse.text(200, Fhir.JSON_CONTENT_TYPE, Fhir.toJson(bundle(site, urls, request, grant, patientId, params, studies)),
-                java.util.Map.of());
+                Map.of());
     }
 
     /**
@@ -108,7 +110,7 @@ final class ImagingStudySearch {
         Bundle bundle = new Bundle();
         bundle.setType(BundleType.SEARCHSET);
         bundle.setTotal(studies.size());
-        bundle.getMeta().setLastUpdated(java.util.Date.from(clock.instant()));
+        bundle.getMeta().setLastUpdated(Date.from(clock.instant()));
         bundle.addLink().setRelation("self").setUrl(urls.requestUrl(request));
         for (StudyRecord study : studies) {
             String token = studyTokens.issue(site.config(), patientId, grant, study.studyInstanceUid());

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smartimaging.dicom.Attributes;
@@ -35,8 +36,9 @@ final class FolderIndex {
     private final Clock clock;
     private final int maxFiles;
 
+    private final ReentrantLock rescanning = new ReentrantLock();
     private volatile Snapshot snapshot;
-    private Instant scannedAt;
+    private volatile Instant scannedAt;
 
     /** The index at one moment: studies in UID order, each with its instances. */
     record Snapshot(Map<String, List<IndexedInstance>> byStudy, Map<Path, IndexedInstance> byFile) {}
@@ -50,13 +52,20 @@ final class FolderIndex {
         this.scannedAt = clock.instant();
     }
 
-    /** The current snapshot, rescanning first when it is older than the interval. */
+    /**
+     * The current snapshot. When it is older than the interval, one caller rescans while the others
+     * go on with the snapshot they have, so a large folder never stalls every request.
+     */
     Snapshot current() {
-        synchronized (this) {
-            Instant now = clock.instant();
-            if (Duration.between(scannedAt, now).compareTo(rescanInterval) >= 0) {
-                snapshot = scan(snapshot.byFile());
-                scannedAt = now;
+        Instant now = clock.instant();
+        if (Duration.between(scannedAt, now).compareTo(rescanInterval) >= 0 && rescanning.tryLock()) {
+            try {
+                if (Duration.between(scannedAt, now).compareTo(rescanInterval) >= 0) {
+                    snapshot = scan(snapshot.byFile());
+                    scannedAt = now;
+                }
+            } finally {
+                rescanning.unlock();
             }
         }
         return snapshot;

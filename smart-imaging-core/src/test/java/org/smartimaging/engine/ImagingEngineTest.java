@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smartimaging.engine.EngineFixture.Answer;
 import org.smartimaging.testing.Multipart;
+import org.smartimaging.testing.MutableClock;
 import org.smartimaging.testing.TestStudies;
 import org.smartimaging.token.StudyToken;
 import org.smartimaging.token.StudyTokenCodec;
@@ -334,14 +335,14 @@ class ImagingEngineTest {
 
     @Test
     void rejectsExpiredStudyToken() {
-        EngineFixture.MovableClock clock = new EngineFixture.MovableClock();
+        MutableClock clock = new MutableClock();
         try (ImagingEngine timed = new ImagingEngine(options().clock(clock).build())) {
             Answer search = get(timed, "/demo/fhir/ImagingStudy?patient=pat-a", "t");
             String wado = wadoAddress(search, studyA1.studyInstanceUid());
             String path = wado + "/studies/" + studyA1.studyInstanceUid();
             assertThat(get(timed, path, "t").status()).isEqualTo(200);
 
-            clock.advanceSeconds(3601);
+            clock.advance(java.time.Duration.ofSeconds(3601));
 
             Answer expired = get(timed, path, "t");
             assertThat(expired.status()).isEqualTo(401);

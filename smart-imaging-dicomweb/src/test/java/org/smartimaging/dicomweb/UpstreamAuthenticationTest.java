@@ -10,10 +10,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.StudyQuery;
-import org.smartimaging.testing.DcmtkStudyWriter;
 import org.smartimaging.testing.DcmtkStudyWriter.Study;
+import org.smartimaging.testing.DcmtkStudyWriter;
+import org.smartimaging.testing.MutableClock;
 import org.smartimaging.testing.OrthancServer;
 
 /**
@@ -113,7 +112,7 @@ class UpstreamAuthenticationTest {
 
     @Test
     void fetchesAClientCredentialsTokenRetriesOnceWhenRejectedAndRefreshesBeforeExpiry() {
-        MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         issued.set(0);
         tokenRequests.clear();
         try (ImageSource source = Sources.fromJson(config(clientCredentials(CLIENT_SECRET)), clock)) {
@@ -157,30 +156,4 @@ class UpstreamAuthenticationTest {
                 """.formatted(orthanc.dicomWebUri(), authentication);
     }
 
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

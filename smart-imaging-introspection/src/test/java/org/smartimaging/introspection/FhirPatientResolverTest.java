@@ -17,6 +17,7 @@ import org.smartimaging.fhir.MrnSelector;
 import org.smartimaging.spi.AccessGrant;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.PatientResolver;
+import org.smartimaging.testing.MutableClock;
 
 /** Reading the patient at a real HAPI FHIR server with the imaging server's backend token. */
 class FhirPatientResolverTest {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.smartimaging.spi.AccessGrant;
 import org.smartimaging.spi.Authorizer;
 import org.smartimaging.spi.ImagingException;
+import org.smartimaging.testing.MutableClock;
 
 /**
  * {@code smart-on-fhir-with-meditech-bugfixes} against an authorization server that behaves as

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.smartimaging.spi.AccessGrant;
 import org.smartimaging.spi.Authorizer;
 import org.smartimaging.spi.ImagingException;
+import org.smartimaging.testing.MutableClock;
 
 /** {@code smart-on-fhir} against a real oidc-provider and a real HAPI FHIR server. */
 class SmartOnFhirAuthorizerTest {

@@ -1,0 +1,8 @@
+#!/bin/sh
+# Runs the dicom-dimse benchmark (not part of mvn verify). Usage: benchmarks/dimse/run.sh [instances] [rows] [rounds]
+set -e
+cd "$(dirname "$0")/../.."
+mvn -B -q -o -pl smart-imaging-dimse -am test-compile
+mvn -B -q -o -pl smart-imaging-dimse dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
+CP="smart-imaging-dimse/target/classes:smart-imaging-core/target/classes:smart-imaging-core/target/test-classes:$(cat smart-imaging-dimse/target/bench.cp)"
+exec java -Xmx${BENCH_XMX:-256m} -cp "$CP" benchmarks/dimse/DimseBenchmark.java "$@"

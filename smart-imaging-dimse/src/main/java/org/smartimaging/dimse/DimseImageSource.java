@@ -1,0 +1,242 @@
+package org.smartimaging.dimse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smartimaging.dicom.Attributes;
+import org.smartimaging.dicom.DicomFiles;
+import org.smartimaging.dicom.DicomJson;
+import org.smartimaging.dimse.net.StorageServer;
+import org.smartimaging.spi.ImageSource;
+import org.smartimaging.spi.ImagingException;
+import org.smartimaging.spi.ResponseBody;
+import org.smartimaging.spi.Retrieval;
+import org.smartimaging.spi.RetrieveRequest;
+import org.smartimaging.spi.StudyQuery;
+import org.smartimaging.spi.StudyRecord;
+import org.smartimaging.wado.AcceptedMediaTypes;
+import org.smartimaging.wado.MultipartRelatedBody;
+
+/**
+ * {@code images.type: dicom-dimse}: searches with C-FIND; retrieves whole studies with C-GET or
+ * C-MOVE into an on-disk cache, answering {@code pending} (503 + Retry-After) until the study is
+ * complete, then serves WADO-RS from the cached files like the folder source.
+ */
+final class DimseImageSource implements ImageSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DimseImageSource.class);
+
+    private final DimseSettings settings;
+    private final StudyCache cache;
+    private final Associations associations;
+    private final ExecutorService executor;
+    private final StudyFinder finder;
+    private final MoveDestinations moveDestinations;
+    private final StorageServer storageServer;
+    private final Map<String, StudyRetrieval> retrievals = new ConcurrentHashMap<>();
+    private final int maxRetrievals;
+
+    DimseImageSource(DimseSettings settings) {
+        this.settings = settings;
+        this.cache = new StudyCache(settings.cacheDirectory(), settings.cacheMaxBytes());
+        this.associations = new Associations(settings);
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "dimse-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.finder = new StudyFinder(settings, associations, executor);
+        this.maxRetrievals = settings.maxAssociations() * 8;
+        this.moveDestinations = new MoveDestinations(cache.temporaryDirectory());
+        if (settings.retrieval() == DimseSettings.RetrievalMethod.C_MOVE) {
+            try {
+                this.storageServer = new StorageServer(InetAddress.getByName("0.0.0.0"), settings.storePort(),
+                        settings.storeAe(), settings.association(), moveDestinations, settings.maxAssociations());
+            } catch (IOException e) {
+                executor.shutdownNow();
+                throw new ImagingException.InvalidConfig("Config field images.storePort: cannot listen on port "
+                        + settings.storePort() + " (" + e.getMessage() + ")");
+            }
+        } else {
+            this.storageServer = null;
+        }
+    }
+
+    @Override
+    public List<StudyRecord> findStudies(StudyQuery query) {
+        return finder.find(query);
+    }
+
+    @Override
+    public Retrieval retrieve(RetrieveRequest request) {
+        switch (request.resource()) {
+            case INSTANCES -> AcceptedMediaTypes.requireDicomMultipart(request.accept());
+            case METADATA -> AcceptedMediaTypes.requireDicomJson(request.accept());
+            default -> throw new ImagingException.NotFound(
+                    "The dicom-dimse source does not serve " + request.resource().name().toLowerCase() + " yet");
+        }
+        String uid = request.studyInstanceUid();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            StudyCache.Pin pin = cache.pin(uid);
+            if (pin != null) {
+                return serve(pin, request);
+            }
+            StudyRetrieval running = retrievals.get(uid);
+            if (running == null) {
+                if (retrievals.size() >= maxRetrievals) {
+                    return Retrieval.pending(StudyRetrieval.MAX_RETRY.dividedBy(4));
+                }
+                StudyRetrieval fresh = new StudyRetrieval(uid, settings, cache, associations, moveDestinations);
+                if (retrievals.putIfAbsent(uid, fresh) != null) {
+                    continue;
+                }
+                if (cache.contains(uid)) { // completed between the two looks
+                    retrievals.remove(uid, fresh);
+                    continue;
+                }
+                try {
+                    executor.execute(() -> {
+                        fresh.run();
+                        if (fresh.state() == StudyRetrieval.State.COMPLETE) {
+                            retrievals.remove(uid, fresh);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    retrievals.remove(uid, fresh);
+                    throw new ImagingException.UpstreamFailure("The image source is shutting down");
+                }
+                return Retrieval.pending(fresh.retryAfter());
+            }
+            switch (running.state()) {
+                case RUNNING -> {
+                    return Retrieval.pending(running.retryAfter());
+                }
+                case FAILED -> {
+                    // Reported once; the next request starts a new retrieval.
+                    retrievals.remove(uid, running);
+                    throw running.failure();
+                }
+                case COMPLETE -> retrievals.remove(uid, running);
+            }
+        }
+        return Retrieval.pending(Duration.ofSeconds(1));
+    }
+
+    private Retrieval serve(StudyCache.Pin pin, RetrieveRequest request) {
+        try {
+            CachedStudy study = pin.study();
+            List<CachedStudy.Instance> selected = study.instances().stream()
+                    .filter(i -> request.seriesInstanceUid() == null || request.seriesInstanceUid().equals(i.seriesInstanceUid()))
+                    .filter(i -> request.sopInstanceUid() == null || request.sopInstanceUid().equals(i.sopInstanceUid()))
+                    .toList();
+            if (selected.isEmpty()) {
+                throw new ImagingException.NotFound(request.sopInstanceUid() != null
+                        ? "No such instance in this series" : "No such series in this study");
+            }
+            List<Path> files = selected.stream().map(study::file).toList();
+            ResponseBody body = request.resource() == RetrieveRequest.Resource.METADATA
+                    ? new MetadataBody(files) : new MultipartRelatedBody(files);
+            return Retrieval.ready(new PinnedBody(body, pin));
+        } catch (RuntimeException e) {
+            pin.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        associations.close();
+        executor.shutdownNow();
+        if (storageServer != null) {
+            storageServer.close();
+        }
+        LOG.debug("dicom-dimse source for {} closed", settings.calledAe());
+    }
+
+    /** Port the C-MOVE destination listens on (tests), or -1. */
+    int storagePort() {
+        return storageServer == null ? -1 : storageServer.port();
+    }
+
+    /** Keeps the study in the cache until the response is closed. */
+    private record PinnedBody(ResponseBody body, StudyCache.Pin pin) implements ResponseBody {
+
+        @Override
+        public String contentType() {
+            return body.contentType();
+        }
+
+        @Override
+        public long contentLength() {
+            return body.contentLength();
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            return body.headers();
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            body.writeTo(out);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                body.close();
+            } finally {
+                pin.close();
+            }
+        }
+    }
+
+    /** DICOM JSON of each cached file, read (up to its pixel data) and written one at a time. */
+    private record MetadataBody(List<Path> files) implements ResponseBody {
+
+        @Override
+        public String contentType() {
+            return "application/dicom+json";
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            Iterable<Attributes> datasets = () -> new Iterator<>() {
+                private final Iterator<Path> next = files.iterator();
+
+                @Override
+                public boolean hasNext() {
+                    return next.hasNext();
+                }
+
+                @Override
+                public Attributes next() {
+                    try {
+                        return DicomFiles.readAttributes(next.next()).dataset();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            };
+            try {
+                DicomJson.writeArray(datasets, out, (dataset, path) -> null);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+    }
+}

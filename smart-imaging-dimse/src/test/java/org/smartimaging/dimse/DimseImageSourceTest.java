@@ -1,0 +1,186 @@
+package org.smartimaging.dimse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smartimaging.dicom.DicomFiles;
+import org.smartimaging.dicom.Tag;
+import org.smartimaging.spi.ImagingException;
+import org.smartimaging.spi.InstanceRecord;
+import org.smartimaging.spi.Retrieval;
+import org.smartimaging.spi.RetrieveRequest;
+import org.smartimaging.spi.StudyQuery;
+import org.smartimaging.spi.StudyRecord;
+import org.smartimaging.testing.Multipart;
+import org.smartimaging.testing.TestStudies;
+
+/** The dicom-dimse source against dcmqrscp: search, C-GET and C-MOVE retrieval, the cache, the data served. */
+class DimseImageSourceTest {
+
+    static final String STORE_AE = "SMARTSTORE";
+
+    @TempDir
+    static Path dir;
+    static Dcmqrscp pacs;
+    static int storePort;
+    static TestStudies.Study ct;
+    static TestStudies.Study mr;
+    static TestStudies.Study other;
+    static DimseImageSource cget;
+    static DimseImageSource cmove;
+
+    @BeforeAll
+    static void start() throws Exception {
+        storePort = Dcmqrscp.freePort();
+        pacs = new Dcmqrscp(dir.resolve("pacs"), Map.of(STORE_AE, storePort));
+        ct = TestStudies.write(dir.resolve("data"), "MRN-1", "CT", 2, 3, 32);
+        mr = TestStudies.write(dir.resolve("data"), "MRN-1", "MR", 1, 4, 32);
+        other = TestStudies.write(dir.resolve("data"), "MRN-2", "CT", 1, 2, 16);
+        List<Path> all = new ArrayList<>(ct.files());
+        all.addAll(mr.files());
+        all.addAll(other.files());
+        pacs.store(all);
+        cget = Sources.create(dir, """
+                {"endpoint": "dimse://127.0.0.1:%d", "ae": "PACS", "callingAe": "SMARTTEST", "retrieval": "c-get",
+                 "cacheDirectory": "cache-get", "maxAssociations": 2}""".formatted(pacs.port()));
+        cmove = Sources.create(dir, """
+                {"endpoint": "dimse://127.0.0.1:%d", "ae": "PACS", "retrieval": "c-move", "storeAe": "%s", "storePort": %d,
+                 "cacheDirectory": "cache-move"}""".formatted(pacs.port(), STORE_AE, storePort));
+    }
+
+    @AfterAll
+    static void stop() {
+        cget.close();
+        cmove.close();
+        pacs.close();
+    }
+
+    @Test
+    void findsThePatientsStudiesWithSeriesAndInstances() {
+        List<StudyRecord> studies = cget.findStudies(StudyQuery.byMrn("MRN-1", 100));
+
+        assertThat(studies).extracting(StudyRecord::studyInstanceUid)
+                .containsExactlyInAnyOrder(ct.studyInstanceUid(), mr.studyInstanceUid());
+        StudyRecord study = studies.stream().filter(s -> s.studyInstanceUid().equals(ct.studyInstanceUid())).findFirst().orElseThrow();
+        assertThat(study.patientId()).isEqualTo("MRN-1");
+        assertThat(study.patientName()).isEqualTo("Test^MRN-1");
+        assertThat(study.started()).hasToString("2024-01-31T10:15:00Z");
+        assertThat(study.series()).extracting(s -> s.seriesInstanceUid()).containsExactlyElementsOf(ct.seriesInstanceUids());
+        assertThat(study.series().get(0).modality()).isEqualTo("CT");
+        assertThat(study.series().get(0).number()).isEqualTo(1);
+        assertThat(study.series()).flatExtracting(s -> s.instances()).extracting(InstanceRecord::sopInstanceUid)
+                .containsExactlyElementsOf(ct.sopInstanceUids());
+        assertThat(study.series().get(0).instances()).extracting(InstanceRecord::number).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void findsAllStudiesOrOneByUidAndNoneForAWildcardMrn() {
+        assertThat(cget.findStudies(StudyQuery.allStudies(100))).extracting(StudyRecord::studyInstanceUid)
+                .contains(ct.studyInstanceUid(), mr.studyInstanceUid(), other.studyInstanceUid());
+        assertThat(cget.findStudies(StudyQuery.byMrn("MRN-1", 100).withStudyInstanceUid(mr.studyInstanceUid())))
+                .extracting(StudyRecord::studyInstanceUid).containsExactly(mr.studyInstanceUid());
+        assertThat(cget.findStudies(StudyQuery.byMrn("MRN-*", 100))).isEmpty();
+    }
+
+    @Test
+    void retrievesWithCGetServingEveryInstanceByteForByte() {
+        RetrieveRequest request = RetrieveRequest.study(ct.studyInstanceUid(), RetrieveRequest.Resource.INSTANCES);
+
+        Retrieval first = cget.retrieve(request);
+        assertThat(first).isInstanceOf(Retrieval.Pending.class);
+        assertThat(((Retrieval.Pending) first).retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(60));
+        byte[] body = Sources.retrieveWhenReady(cget, request, Duration.ofSeconds(30));
+
+        assertServesExactly(cget, request, body, ct);
+        assertThat(Sources.count(dir.resolve("cache-get/tmp"))).isZero();
+    }
+
+    @Test
+    void retrievesWithCMoveThroughItsOwnStorageScp() {
+        RetrieveRequest request = RetrieveRequest.study(mr.studyInstanceUid(), RetrieveRequest.Resource.INSTANCES);
+
+        assertThat(cmove.retrieve(request)).isInstanceOf(Retrieval.Pending.class);
+        byte[] body = Sources.retrieveWhenReady(cmove, request, Duration.ofSeconds(30));
+
+        assertServesExactly(cmove, request, body, mr);
+        assertThat(Sources.count(dir.resolve("cache-move/tmp"))).isZero();
+    }
+
+    @Test
+    void servesSeriesInstanceAndMetadataFromTheCache() {
+        RetrieveRequest studyRequest = RetrieveRequest.study(other.studyInstanceUid(), RetrieveRequest.Resource.INSTANCES);
+        Sources.retrieveWhenReady(cget, studyRequest, Duration.ofSeconds(30));
+        String series = other.seriesInstanceUids().get(0);
+        String sop = other.sopInstanceUids().get(1);
+
+        byte[] instance = Sources.bytes(((Retrieval.Ready) cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, sop,
+                RetrieveRequest.Resource.INSTANCES, List.of(), null, Map.of()))).body());
+        byte[] metadata = Sources.bytes(((Retrieval.Ready) cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, null,
+                RetrieveRequest.Resource.METADATA, List.of(), "application/dicom+json", Map.of()))).body());
+
+        List<byte[]> parts = Multipart.parts(contentTypeOf(instance), instance);
+        assertThat(parts).hasSize(1);
+        assertThat(Sources.datasetBytes(parts.get(0))).isEqualTo(Sources.datasetBytes(other.files().get(1)));
+        assertThat(new String(metadata, java.nio.charset.StandardCharsets.UTF_8))
+                .contains(other.sopInstanceUids().get(0), sop).startsWith("[");
+        assertThatThrownBy(() -> cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), "1.2.3", null,
+                RetrieveRequest.Resource.INSTANCES, List.of(), null, Map.of()))).isInstanceOf(ImagingException.NotFound.class);
+    }
+
+    @Test
+    void reportsAStudyTheArchiveDoesNotHoldAsNotFoundOnce() {
+        RetrieveRequest request = RetrieveRequest.study("1.2.3.4.5.6.7", RetrieveRequest.Resource.INSTANCES);
+
+        assertThatThrownBy(() -> Sources.untilNotPending(cget, request, Duration.ofSeconds(30)))
+                .isInstanceOf(ImagingException.NotFound.class);
+        assertThat(cget.retrieve(request)).isInstanceOf(Retrieval.Pending.class); // a new attempt
+        assertThatThrownBy(() -> Sources.untilNotPending(cget, request, Duration.ofSeconds(30)))
+                .isInstanceOf(ImagingException.NotFound.class);
+    }
+
+    /** The body has one part per loaded instance, each the same data set bytes as the file loaded into the PACS. */
+    private static void assertServesExactly(DimseImageSource source, RetrieveRequest request, byte[] body, TestStudies.Study study) {
+        Retrieval again = source.retrieve(request);
+        assertThat(again).isInstanceOf(Retrieval.Ready.class);
+        String contentType = ((Retrieval.Ready) again).body().contentType();
+        Sources.bytes(((Retrieval.Ready) again).body());
+        List<byte[]> parts = Multipart.parts(contentType.replaceAll("boundary=.*", "boundary=" + boundaryOf(body)), body);
+        assertThat(parts).hasSize(study.files().size());
+        Map<String, byte[]> served = new HashMap<>();
+        for (byte[] part : parts) {
+            try {
+                String sop = DicomFiles.read(new java.io.ByteArrayInputStream(part), org.smartimaging.dicom.ReadOptions.defaults())
+                        .dataset().getString(Tag.SOPInstanceUID);
+                served.put(sop, part);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        for (int i = 0; i < study.files().size(); i++) {
+            assertThat(served).containsKey(study.sopInstanceUids().get(i));
+            assertThat(Sources.datasetBytes(served.get(study.sopInstanceUids().get(i))))
+                    .as("data set bytes of instance %d", i).isEqualTo(Sources.datasetBytes(study.files().get(i)));
+        }
+        assertThat(Files.exists(dir)).isTrue();
+    }
+
+    private static String boundaryOf(byte[] body) {
+        String head = new String(body, 0, Math.min(200, body.length), java.nio.charset.StandardCharsets.US_ASCII);
+        return head.substring(2, head.indexOf("\r\n"));
+    }
+
+    private static String contentTypeOf(byte[] body) {
+        return "multipart/related; type=\"application/dicom\"; boundary=" + boundaryOf(body);
+    }
+}

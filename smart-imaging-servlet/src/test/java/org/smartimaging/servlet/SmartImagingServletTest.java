@@ -1,0 +1,102 @@
+package org.smartimaging.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smartimaging.engine.ImagingEngine;
+import org.smartimaging.engine.ServerOptions;
+import org.smartimaging.testing.TestStudies;
+
+/** The servlet under a context path and a servlet path, on a real Jetty. */
+class SmartImagingServletTest {
+
+    @TempDir
+    static Path data;
+    static Server jetty;
+    static ImagingEngine engine;
+    static String base;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestStudies.write(data.resolve("studies"), "MRN-S", "CT", 1, 2, 4);
+        engine = new ImagingEngine(ServerOptions.builder().dataDirectory(data).randomStudyTokenKey()
+                .builtInConfig("open", """
+                        {"authorization": {"type": "mock", "disableAuthzChecks": true},
+                         "images": {"type": "folder", "directory": "studies", "lookup": "all-studies-on-server"}}""")
+                .build());
+        jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/ctx");
+        context.addServlet(new ServletHolder(new SmartImagingServlet(engine)), "/imaging/*");
+        jetty.setHandler(context);
+        jetty.start();
+        base = "http://127.0.0.1:" + connector.getLocalPort() + "/ctx/imaging";
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        jetty.stop();
+        engine.close();
+    }
+
+    static HttpResponse<String> send(String method, String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void urlsInAnswersIncludeContextAndServletPath() throws Exception {
+        HttpResponse<String> search = send("GET", base + "/open/fhir/ImagingStudy");
+
+        JsonNode bundle = new ObjectMapper().readTree(search.body());
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(bundle.path("entry").get(0).path("fullUrl").asText()).startsWith(base + "/open/fhir/ImagingStudy/");
+        String address = bundle.path("entry").get(0).path("resource").path("contained").get(0).path("address").asText();
+        assertThat(address).startsWith(base + "/open/wado/");
+        assertThat(send("GET", address + "/studies/" + bundle.path("entry").get(0).path("resource").path("id").asText())
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void headAnswersHeadersWithoutBody() throws Exception {
+        HttpResponse<String> head = send("HEAD", base + "/open/fhir/metadata");
+
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("fhir+json"));
+        assertThat(head.body()).isEmpty();
+    }
+
+    @Test
+    void otherMethodsAreNotAllowedAndSayWhatIs() throws Exception {
+        HttpResponse<String> post = send("POST", base + "/open/fhir/ImagingStudy");
+
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+        assertThat(post.body()).contains("OperationOutcome");
+    }
+
+    @Test
+    void errorsAreOperationOutcomesNeverStackTraces() throws Exception {
+        HttpResponse<String> bad = send("GET", base + "/open/fhir/ImagingStudy?_lastUpdated=soon");
+
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("OperationOutcome").doesNotContain("Exception").doesNotContain("at org.");
+    }
+}
