@@ -106,7 +106,7 @@ public final class Renderer {
                     throw new ImagingException.NotAcceptable(
                             "Images in transfer syntax " + ts + " cannot be rendered here (uncompressed and baseline JPEG can)");
                 }
-                byte[] all = DicomFiles.read(file, ReadOptions.defaults().withMaxPixelDataLength(pixels.totalBytes()))
+                byte[] all = DicomFiles.read(file, ReadOptions.defaults().withMaxPixelDataLength(pixels.totalBytes() + 2))
                         .dataset().bytes(Tag.PixelData);
                 return fromNative(pixels, slice(all, pixels, frame), a, window);
             }
