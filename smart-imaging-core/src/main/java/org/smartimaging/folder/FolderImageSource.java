@@ -1,32 +1,25 @@
 package org.smartimaging.folder;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.smartimaging.dicom.Attributes;
-import org.smartimaging.dicom.DicomFiles;
-import org.smartimaging.dicom.DicomJson;
 import org.smartimaging.render.RenderOptions;
-import org.smartimaging.render.RenderedImage;
 import org.smartimaging.render.Renderer;
 import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.InstanceRecord;
-import org.smartimaging.spi.ResponseBody;
 import org.smartimaging.spi.Retrieval;
 import org.smartimaging.spi.RetrieveRequest;
 import org.smartimaging.spi.SeriesRecord;
 import org.smartimaging.spi.StudyQuery;
 import org.smartimaging.spi.StudyRecord;
 import org.smartimaging.wado.AcceptedMediaTypes;
+import org.smartimaging.wado.MetadataBody;
 import org.smartimaging.wado.MultipartRelatedBody;
 
 /**
@@ -97,29 +90,9 @@ final class FolderImageSource implements ImageSource {
 
     private static Retrieval render(IndexedInstance instance, RenderOptions options) {
         try {
-            RenderedImage image = Renderer.render(instance.file(), options);
-            return Retrieval.ready(new ImageBody(image));
+            return Retrieval.ready(Renderer.render(instance.file(), options));
         } catch (IOException e) {
             throw new ImagingException.NotAcceptable("The instance's pixel data cannot be read for rendering");
-        }
-    }
-
-    /** A rendered image, already encoded. */
-    private record ImageBody(RenderedImage image) implements ResponseBody {
-
-        @Override
-        public String contentType() {
-            return image.mediaType();
-        }
-
-        @Override
-        public long contentLength() {
-            return image.bytes().length;
-        }
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            out.write(image.bytes());
         }
     }
 
@@ -152,40 +125,4 @@ final class FolderImageSource implements ImageSource {
         return new StudyRecord(first.studyInstanceUid(), first.patientId(), first.patientName(), first.studyStarted(),
                 lastUpdated, first.studyDescription(), first.accessionNumber(), series);
     }
-
-    /** DICOM JSON of each file, read (up to its pixel data) and written one at a time. */
-    private record MetadataBody(List<Path> files) implements ResponseBody {
-
-        @Override
-        public String contentType() {
-            return "application/dicom+json";
-        }
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            Iterable<Attributes> datasets = () -> new Iterator<>() {
-                private final Iterator<Path> next = files.iterator();
-
-                @Override
-                public boolean hasNext() {
-                    return next.hasNext();
-                }
-
-                @Override
-                public Attributes next() {
-                    try {
-                        return DicomFiles.readAttributes(next.next()).dataset();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            };
-            try {
-                DicomJson.writeArray(datasets, out, (dataset, path) -> null);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-        }
-    }
-
 }

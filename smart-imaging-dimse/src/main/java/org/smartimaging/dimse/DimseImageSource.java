@@ -2,11 +2,10 @@ package org.smartimaging.dimse;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,10 +15,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smartimaging.dicom.Attributes;
-import org.smartimaging.dicom.DicomFiles;
-import org.smartimaging.dicom.DicomJson;
 import org.smartimaging.dimse.net.StorageServer;
+import org.smartimaging.render.RenderOptions;
+import org.smartimaging.render.Renderer;
 import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.ResponseBody;
@@ -28,6 +26,7 @@ import org.smartimaging.spi.RetrieveRequest;
 import org.smartimaging.spi.StudyQuery;
 import org.smartimaging.spi.StudyRecord;
 import org.smartimaging.wado.AcceptedMediaTypes;
+import org.smartimaging.wado.MetadataBody;
 import org.smartimaging.wado.MultipartRelatedBody;
 
 /**
@@ -86,6 +85,8 @@ final class DimseImageSource implements ImageSource {
         switch (request.resource()) {
             case INSTANCES -> AcceptedMediaTypes.requireDicomMultipart(request.accept());
             case METADATA -> AcceptedMediaTypes.requireDicomJson(request.accept());
+            case RENDERED, THUMBNAIL -> RenderOptions.fromRequest(request.accept(), request.query(),
+                    request.resource() == RetrieveRequest.Resource.THUMBNAIL); // 400/406 before any retrieval
             default -> throw new ImagingException.NotFound(
                     "The dicom-dimse source does not serve " + request.resource().name().toLowerCase() + " yet");
         }
@@ -147,6 +148,12 @@ final class DimseImageSource implements ImageSource {
                 throw new ImagingException.NotFound(request.sopInstanceUid() != null
                         ? "No such instance in this series" : "No such series in this study");
             }
+            if (request.resource() == RetrieveRequest.Resource.RENDERED
+                    || request.resource() == RetrieveRequest.Resource.THUMBNAIL) {
+                try (pin) {
+                    return render(study, selected, request);
+                }
+            }
             List<Path> files = selected.stream().map(study::file).toList();
             ResponseBody body = request.resource() == RetrieveRequest.Resource.METADATA
                     ? new MetadataBody(files) : new MultipartRelatedBody(files);
@@ -154,6 +161,25 @@ final class DimseImageSource implements ImageSource {
         } catch (RuntimeException e) {
             pin.close();
             throw e;
+        }
+    }
+
+    /** A rendered instance, or for a series or study thumbnail the middle image of its first series. */
+    private static Retrieval render(CachedStudy study, List<CachedStudy.Instance> selected, RetrieveRequest request) {
+        boolean thumbnail = request.resource() == RetrieveRequest.Resource.THUMBNAIL;
+        if (!thumbnail && request.sopInstanceUid() == null) {
+            throw new ImagingException.NotFound("The dicom-dimse source renders single instances: .../instances/{uid}/rendered");
+        }
+        String firstSeries = selected.get(0).seriesInstanceUid();
+        List<CachedStudy.Instance> series = selected.stream()
+                .filter(i -> i.seriesInstanceUid().equals(firstSeries))
+                .sorted(Comparator.comparing(CachedStudy.Instance::instanceNumber, Comparator.nullsLast(Comparator.naturalOrder())))
+                .toList();
+        try {
+            return Retrieval.ready(Renderer.render(study.file(series.get(series.size() / 2)),
+                    RenderOptions.fromRequest(request.accept(), request.query(), thumbnail)));
+        } catch (IOException e) {
+            throw new ImagingException.NotAcceptable("The instance's pixel data cannot be read for rendering");
         }
     }
 
@@ -201,41 +227,6 @@ final class DimseImageSource implements ImageSource {
                 body.close();
             } finally {
                 pin.close();
-            }
-        }
-    }
-
-    /** DICOM JSON of each cached file, read (up to its pixel data) and written one at a time. */
-    private record MetadataBody(List<Path> files) implements ResponseBody {
-
-        @Override
-        public String contentType() {
-            return "application/dicom+json";
-        }
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            Iterable<Attributes> datasets = () -> new Iterator<>() {
-                private final Iterator<Path> next = files.iterator();
-
-                @Override
-                public boolean hasNext() {
-                    return next.hasNext();
-                }
-
-                @Override
-                public Attributes next() {
-                    try {
-                        return DicomFiles.readAttributes(next.next()).dataset();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            };
-            try {
-                DicomJson.writeArray(datasets, out, (dataset, path) -> null);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
             }
         }
     }

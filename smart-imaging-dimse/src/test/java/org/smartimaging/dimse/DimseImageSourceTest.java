@@ -139,6 +139,25 @@ class DimseImageSourceTest {
     }
 
     @Test
+    void rendersInstancesAndThumbnailsFromTheCache() {
+        RetrieveRequest studyRequest = RetrieveRequest.study(other.studyInstanceUid(), RetrieveRequest.Resource.INSTANCES);
+        Sources.retrieveWhenReady(cget, studyRequest, Duration.ofSeconds(30));
+        String series = other.seriesInstanceUids().get(0);
+        byte[] pngSignature = {(byte) 0x89, 'P', 'N', 'G'};
+
+        Retrieval rendered = cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, other.sopInstanceUids().get(0),
+                RetrieveRequest.Resource.RENDERED, List.of(), "image/png", Map.of()));
+        Retrieval thumbnail = cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, null,
+                RetrieveRequest.Resource.THUMBNAIL, List.of(), null, Map.of()));
+
+        assertThat(((Retrieval.Ready) rendered).body().contentType()).isEqualTo("image/png");
+        assertThat(Sources.bytes(((Retrieval.Ready) rendered).body())).startsWith(pngSignature);
+        assertThat(Sources.bytes(((Retrieval.Ready) thumbnail).body())).startsWith(pngSignature);
+        assertThatThrownBy(() -> cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, null,
+                RetrieveRequest.Resource.RENDERED, List.of(), null, Map.of()))).isInstanceOf(ImagingException.NotFound.class);
+    }
+
+    @Test
     void reportsAStudyTheArchiveDoesNotHoldAsNotFoundOnce() {
         RetrieveRequest request = RetrieveRequest.study("1.2.3.4.5.6.7", RetrieveRequest.Resource.INSTANCES);
 

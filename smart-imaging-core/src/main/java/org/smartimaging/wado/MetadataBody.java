@@ -1,0 +1,57 @@
+package org.smartimaging.wado;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import org.smartimaging.dicom.Attributes;
+import org.smartimaging.dicom.DicomFiles;
+import org.smartimaging.dicom.DicomJson;
+import org.smartimaging.spi.ResponseBody;
+
+/**
+ * WADO-RS metadata of stored DICOM files: each file read up to its pixel data and written as DICOM
+ * JSON one at a time, so the answer streams whatever the number of instances. Pixel data and
+ * large binary values are left out (no bulk data URIs).
+ */
+public final class MetadataBody implements ResponseBody {
+
+    private final List<Path> files;
+
+    public MetadataBody(List<Path> files) {
+        this.files = List.copyOf(files);
+    }
+
+    @Override
+    public String contentType() {
+        return "application/dicom+json";
+    }
+
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
+        Iterable<Attributes> datasets = () -> new Iterator<>() {
+            private final Iterator<Path> next = files.iterator();
+
+            @Override
+            public boolean hasNext() {
+                return next.hasNext();
+            }
+
+            @Override
+            public Attributes next() {
+                try {
+                    return DicomFiles.readAttributes(next.next()).dataset();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        try {
+            DicomJson.writeArray(datasets, out, (dataset, path) -> null);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
