@@ -1,7 +1,5 @@
 package org.smartimaging.engine;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,25 +22,12 @@ public record ImagingResponse(int status, Map<String, String> headers, ResponseB
     }
 
     public static ImagingResponse text(int status, String contentType, String text, Map<String, String> headers) {
-        return new ImagingResponse(status, headers, new BytesBody(contentType, text.getBytes(StandardCharsets.UTF_8)));
+        return new ImagingResponse(status, headers, ResponseBody.ofBytes(contentType, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     public ImagingResponse withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
         return new ImagingResponse(status, more, body);
-    }
-
-    /** A small body already in memory (FHIR JSON, errors). */
-    record BytesBody(String contentType, byte[] bytes) implements ResponseBody {
-        @Override
-        public long contentLength() {
-            return bytes.length;
-        }
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            out.write(bytes);
-        }
     }
 }

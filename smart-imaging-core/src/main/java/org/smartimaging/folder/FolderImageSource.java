@@ -90,7 +90,7 @@ final class FolderImageSource implements ImageSource {
 
     private static Retrieval render(IndexedInstance instance, RenderOptions options) {
         try {
-            return Retrieval.ready(Renderer.render(instance.file(), options));
+            return Retrieval.ready(Renderer.render(instance.file(), options).body());
         } catch (IOException e) {
             throw new ImagingException.NotAcceptable("The instance's pixel data cannot be read for rendering");
         }

@@ -33,6 +33,11 @@ public interface ResponseBody extends Closeable {
 
     void writeTo(OutputStream out) throws IOException;
 
+    /** A small body already in memory; never use it for DICOM data, which streams. */
+    static ResponseBody ofBytes(String contentType, byte[] bytes) {
+        return new BytesBody(contentType, bytes);
+    }
+
     @Override
     default void close() throws IOException {}
 }

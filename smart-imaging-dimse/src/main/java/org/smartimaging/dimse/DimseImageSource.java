@@ -177,7 +177,7 @@ final class DimseImageSource implements ImageSource {
                 .toList();
         try {
             return Retrieval.ready(Renderer.render(study.file(series.get(series.size() / 2)),
-                    RenderOptions.fromRequest(request.accept(), request.query(), thumbnail)));
+                    RenderOptions.fromRequest(request.accept(), request.query(), thumbnail)).body());
         } catch (IOException e) {
             throw new ImagingException.NotAcceptable("The instance's pixel data cannot be read for rendering");
         }
