@@ -324,13 +324,15 @@ class ImagingEngineTest {
 
     @Test
     void rejectsStudyTokenOfAnotherConfiguration() {
-        String openWado = get(engine, "/open/fhir/ImagingStudy?patient=x", (String) null).json().path("entry").get(0)
-                .path("resource").path("contained").get(0).path("address").asText();
-        String token = openWado.substring(openWado.lastIndexOf('/') + 1);
-        String studyUid = get(engine, "/open/fhir/ImagingStudy?patient=x", (String) null).json().path("entry").get(0)
-                .path("resource").path("id").asText();
+        // Same patient, same study, valid signature: only the configuration differs.
+        Answer search = get(engine, "/capability/fhir/ImagingStudy?patient=pat-a", "t");
+        String address = wadoAddress(search, studyA1.studyInstanceUid());
+        String token = address.substring(address.lastIndexOf('/') + 1);
 
-        assertThat(get(engine, "/demo/wado/" + token + "/studies/" + studyUid, "t").status()).isEqualTo(403);
+        Answer answer = get(engine, "/demo/wado/" + token + "/studies/" + studyA1.studyInstanceUid(), "t");
+
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.json().path("issue").get(0).path("diagnostics").asText()).contains("another configuration");
     }
 
     @Test
@@ -372,6 +374,53 @@ class ImagingEngineTest {
         assertThat(get(engine, wado + "/studies/" + studyB.studyInstanceUid(), (String) null).status()).isEqualTo(403);
     }
 
+    static String signedToken(String patient, String config, String study, boolean requiresAccessToken) {
+        return new StudyTokenCodec(EngineFixture.KEY, java.time.Clock.systemUTC()).sign(new StudyToken(patient, config,
+                Set.of(study), Instant.now().plusSeconds(600), requiresAccessToken));
+    }
+
+    @Test
+    void rejectsRetrievalWhenTheGrantLacksImagingStudyScope() {
+        String token = signedToken("pat-a", "noscope", studyA1.studyInstanceUid(), true);
+
+        Answer answer = get(engine, "/noscope/wado/" + token + "/studies/" + studyA1.studyInstanceUid(), "any-token");
+
+        assertThat(answer.status()).isEqualTo(403);
+        assertThat(answer.header("WWW-Authenticate")).contains("insufficient_scope");
+    }
+
+    @Test
+    void capabilityTokenDoesNotOpenATokenBoundConfiguration() {
+        String capability = signedToken("pat-a", "demo", studyA1.studyInstanceUid(), false);
+
+        assertThat(get(engine, "/demo/wado/" + capability + "/studies/" + studyA1.studyInstanceUid(), (String) null).status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void rejectsSignedStudyTokenWithoutExpiry() throws Exception {
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("pat-a").claim("cfg", "demo")
+                        .claim("studies", List.of(studyA1.studyInstanceUid())).claim("rat", true).build());
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(EngineFixture.KEY));
+
+        assertThat(get(engine, "/demo/wado/" + jwt.serialize() + "/studies/" + studyA1.studyInstanceUid(), "t").status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void rejectsOversizedBearerTokenAndPath() {
+        assertThat(get(engine, "/demo/fhir/ImagingStudy?patient=pat-a", "x".repeat(10_000)).status()).isEqualTo(401);
+        assertThat(get(engine, "/demo/fhir/" + "a/".repeat(5000), "t").status()).isEqualTo(400);
+    }
+
+    @Test
+    void rejectsRepeatedPatientParameter() {
+        assertThat(get(engine, "/demo/fhir/ImagingStudy?patient=pat-a&patient=pat-b", "t").status()).isEqualTo(400);
+        assertThat(get(engine, "/demo/fhir/ImagingStudy?patient=pat-a,pat-b", "t").status()).isEqualTo(400);
+    }
+
     @Test
     void rejectsUidPathTricks() {
         String wado = EngineFixture.below(wadoAddress(searchA(), studyA1.studyInstanceUid()));
@@ -380,6 +429,7 @@ class ImagingEngineTest {
         assertThat(get(engine, wado + "/studies/..", "t").status()).isEqualTo(400);
         assertThat(get(engine, wado + study + "/series/../../" + studyB.studyInstanceUid(), "t").status()).isEqualTo(400);
         assertThat(get(engine, wado + "/studies/%2e%2e", "t").status()).isEqualTo(400);
+        assertThat(get(engine, "/d%65mo/fhir/metadata", "t").status()).isEqualTo(400);
         assertThat(get(engine, wado + "/studies/1.2." + "3".repeat(70), "t").status()).isEqualTo(400);
         assertThat(get(engine, wado + "/studies/1.2.abc", "t").status()).isEqualTo(400);
         assertThat(get(engine, wado + study + "/series/1.2.3/instances/x", "t").status()).isEqualTo(400);
@@ -423,11 +473,13 @@ class ImagingEngineTest {
             String json = "{\"authorization\": {\"type\": \"mock\", \"disableAuthzChecks\": true},"
                     + " \"images\": {\"type\": \"folder\", \"directory\": \"studies\"}}";
             String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-            String huge = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64 * 1024]);
+            String huge = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[5000]);
 
             // A folder is a local path, not an allowed upstream host: refused for dynamic configs.
             assertThat(get(dynamic, "/dyn/" + encoded + "/fhir/ImagingStudy?patient=x", "t").status()).isEqualTo(400);
-            assertThat(get(dynamic, "/dyn/" + huge + "/fhir/ImagingStudy?patient=x", "t").status()).isEqualTo(400);
+            Answer oversized = get(dynamic, "/dyn/" + huge + "/fhir/ImagingStudy?patient=x", "t");
+            assertThat(oversized.status()).isEqualTo(400);
+            assertThat(oversized.json().path("issue").get(0).path("diagnostics").asText()).contains("larger than");
             assertThat(get(dynamic, "/dyn/!!!/fhir/ImagingStudy?patient=x", "t").status()).isIn(400, 404);
         }
     }
