@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.smartimaging.dimse.DimseImageSourceProvider;
 import org.smartimaging.spi.ConfigSection;
@@ -17,12 +20,15 @@ import org.smartimaging.spi.HostEnvironment;
 import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.Retrieval;
 import org.smartimaging.spi.RetrieveRequest;
+import org.smartimaging.testing.OrthancServer;
 import org.smartimaging.testing.TestStudies;
 
 /**
- * Retrieval of one large study over C-GET from dcmqrscp: the SDK's dicom-dimse source (retrieve into
- * its cache, then stream every instance out) against dcmtk's getscu, same archive, same run, several
- * rounds; the SDK's peak heap is sampled throughout. See README.md for the command and figures.
+ * Retrieval of one large study over C-GET: the SDK's dicom-dimse source (retrieve into its cache,
+ * then stream every instance out) against dcmtk's getscu, from the same archive in the same run,
+ * several rounds, alternating which goes first. Archives: Orthanc 1.10 (the headline) and dcmtk's
+ * dcmqrscp (BENCH_ARCHIVES=orthanc or dcmqrscp to run one). The SDK's peak heap is sampled during
+ * its legs. See README.md for the command and figures.
  */
 public class DimseBenchmark {
 
@@ -38,49 +44,110 @@ public class DimseBenchmark {
         }
     }
 
+    /** A C-GET SCP holding the study: its AE title and port on loopback. */
+    record Archive(String name, String ae, int port) {}
+
     static void run(Path work, int instances, int rows, int rounds) throws Exception {
         TestStudies.Study study = TestStudies.write(work.resolve("data"), "MRN-BENCH", "CT", 1, instances, rows);
         long bytes = 0;
         for (Path f : study.files()) {
             bytes += Files.size(f);
         }
-        System.out.printf("study: %d instances, %.1f MiB%n", instances, bytes / 1048576.0);
-        int port;
-        try (var s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path storage = Files.createDirectories(work.resolve("pacs"));
-        Path cfg = work.resolve("dcmqrscp.cfg");
-        Files.writeString(cfg, """
-                NetworkTCPPort = %d
-                MaxPDUSize = 131072
-                MaxAssociations = 16
-                HostTable BEGIN
-                HostTable END
-                VendorTable BEGIN
-                VendorTable END
-                AETable BEGIN
-                PACS %s RW (500, 1024mb) ANY
-                AETable END
-                """.formatted(port, storage));
-        Process pacs = new ProcessBuilder("dcmqrscp", "-c", cfg.toString(), String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(work.resolve("dcmqrscp.log").toFile()).start();
-        try {
-            waitFor(port);
-            List<String> store = new ArrayList<>(List.of("storescu", "-aec", "PACS", "127.0.0.1", String.valueOf(port)));
-            study.files().forEach(f -> store.add(f.toString()));
-            exec(store);
-            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-            System.out.printf("max heap (-Xmx): %d MiB%n", Runtime.getRuntime().maxMemory() >> 20);
-            System.out.println("round | getscu s | SDK retrieve s | SDK serve s | ratio retrieve/getscu | SDK peak heap MiB");
-            for (int round = 1; round <= rounds; round++) {
-                Path out = Files.createDirectories(work.resolve("getscu-" + round));
+        System.out.printf(Locale.ROOT, "study: %d instances, %.1f MiB; TCP_NODELAY=%s for the dcmtk peers (getscu, dcmqrscp, Orthanc)%n",
+                instances, bytes / 1048576.0, System.getenv().getOrDefault("TCP_NODELAY", "(unset: Nagle on)"));
+        String only = System.getenv().getOrDefault("BENCH_ARCHIVES", "orthanc,dcmqrscp");
+        Map<String, Summary> summaries = new LinkedHashMap<>();
+        if (only.contains("orthanc")) {
+            // Orthanc 1.10 as the archive: any calling AE may C-GET (DicomAlwaysAllowGet, DicomCheckCalledAet off,
+            // both set by the fixture), so neither getscu nor the SDK needs a DicomModalities entry.
+            try (OrthancServer orthanc = OrthancServer.builder().storageDirectory(work.resolve("orthanc"))
+                    .option("DicomThreadsCount", 4).start()) {
                 long t0 = System.nanoTime();
-                exec(List.of("getscu", "-aec", "PACS", "--max-pdu", "131072", "-S", "-k", "QueryRetrieveLevel=STUDY", "-k",
-                        "StudyInstanceUID=" + study.studyInstanceUid(), "-od", out.toString(), "127.0.0.1", String.valueOf(port)));
-                double getscu = (System.nanoTime() - t0) / 1e9;
-                delete(out);
+                orthanc.uploadAll(study.files());
+                System.out.printf(Locale.ROOT, "Orthanc %s: loaded over REST in %.1f s%n", orthanc.aeTitle(),
+                        (System.nanoTime() - t0) / 1e9);
+                summaries.put("Orthanc 1.10", rounds(work, new Archive("orthanc", orthanc.aeTitle(), orthanc.dicomPort()),
+                        study, bytes, rounds));
+            }
+        }
+        if (only.contains("dcmqrscp")) {
+            int port;
+            try (var s = new java.net.ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Path storage = Files.createDirectories(work.resolve("pacs"));
+            Path cfg = work.resolve("dcmqrscp.cfg");
+            Files.writeString(cfg, """
+                    NetworkTCPPort = %d
+                    MaxPDUSize = 131072
+                    MaxAssociations = 16
+                    HostTable BEGIN
+                    HostTable END
+                    VendorTable BEGIN
+                    VendorTable END
+                    AETable BEGIN
+                    PACS %s RW (500, 1024mb) ANY
+                    AETable END
+                    """.formatted(port, storage));
+            Process pacs = new ProcessBuilder("dcmqrscp", "-c", cfg.toString(), String.valueOf(port))
+                    .redirectErrorStream(true).redirectOutput(work.resolve("dcmqrscp.log").toFile()).start();
+            try {
+                waitFor(port);
+                List<String> store = new ArrayList<>(List.of("storescu", "-aec", "PACS", "127.0.0.1", String.valueOf(port)));
+                study.files().forEach(f -> store.add(f.toString()));
+                exec(store);
+                summaries.put("dcmqrscp", rounds(work, new Archive("dcmqrscp", "PACS", port), study, bytes, rounds));
+            } finally {
+                pacs.descendants().forEach(ProcessHandle::destroyForcibly);
+                pacs.destroyForcibly();
+            }
+        }
+        double mib = bytes / 1048576.0;
+        System.out.printf(Locale.ROOT, "%nsummary (%.1f MiB, %d rounds, medians; -Xmx %d MiB; load average now %s)%n",
+                mib, rounds, Runtime.getRuntime().maxMemory() >> 20, loadAverage());
+        System.out.println("archive | getscu s | SDK retrieve s | SDK retrieve+serve s | getscu MiB/s | SDK MiB/s "
+                + "| SDK time / getscu time | SDK peak heap MiB (max)");
+        summaries.forEach((name, s) -> System.out.printf(Locale.ROOT, "%s | %.2f | %.2f | %.2f | %.0f | %.0f | %.2f | %d%n",
+                name, s.getscu, s.retrieve, s.total, mib / s.getscu, mib / s.total,
+                s.total / s.getscu, s.peakHeapMiB));
+    }
 
+    record Summary(double getscu, double retrieve, double total, long peakHeapMiB) {}
+
+    /** Rounds against one archive: getscu and the SDK, alternating which goes first; returns the medians. */
+    static Summary rounds(Path work, Archive archive, TestStudies.Study study, long bytes, int rounds) throws Exception {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.out.printf(Locale.ROOT, "%n%s (AE %s, port %d), -Xmx %d MiB, load average %s%n", archive.name(), archive.ae(),
+                archive.port(), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
+        System.out.println("round | getscu s | SDK retrieve s | SDK serve s | SDK total / getscu | SDK peak heap MiB");
+        List<Double> getscuTimes = new ArrayList<>();
+        List<Double> retrieveTimes = new ArrayList<>();
+        List<Double> totalTimes = new ArrayList<>();
+        long maxPeak = 0;
+        for (int round = 1; round <= rounds; round++) {
+            double getscu = 0;
+            double retrieve = 0;
+            double serve = 0;
+            long peakMiB = 0;
+            boolean getscuFirst = round % 2 == 1;
+            for (int leg = 0; leg < 2; leg++) {
+                if ((leg == 0) == getscuFirst) {
+                    Path out = Files.createDirectories(work.resolve("getscu-" + archive.name() + "-" + round));
+                    long t0 = System.nanoTime();
+                    exec(List.of("getscu", "-aet", "GETSCU", "-aec", archive.ae(), "--max-pdu", "131072", "-S", "-k",
+                            "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study.studyInstanceUid(),
+                            "-od", out.toString(), "127.0.0.1", String.valueOf(archive.port())));
+                    getscu = (System.nanoTime() - t0) / 1e9;
+                    long got;
+                    try (var files = Files.list(out)) {
+                        got = files.count();
+                    }
+                    if (got != study.files().size()) {
+                        throw new IllegalStateException("getscu got " + got + " files of " + study.files().size());
+                    }
+                    delete(out);
+                    continue;
+                }
                 System.gc();
                 AtomicLong peak = new AtomicLong();
                 Thread sampler = new Thread(() -> {
@@ -95,11 +162,10 @@ public class DimseBenchmark {
                 });
                 sampler.setDaemon(true);
                 sampler.start();
+                String cache = "cache-" + archive.name() + "-" + round;
                 ObjectNode images = (ObjectNode) new ObjectMapper().readTree("""
-                        {"endpoint": "dimse://127.0.0.1:%d", "ae": "PACS", "cacheDirectory": "cache-%d",
-                         "cacheMaxBytes": 4294967296, "maxPduLength": 131072}""".formatted(port, round));
-                double retrieve;
-                double serve;
+                        {"endpoint": "dimse://127.0.0.1:%d", "ae": "%s", "callingAe": "SMARTBENCH", "cacheDirectory": "%s",
+                         "cacheMaxBytes": 4294967296, "maxPduLength": 131072}""".formatted(archive.port(), archive.ae(), cache));
                 long served;
                 try (ImageSource source = new DimseImageSourceProvider().create(new ConfigSection("images", images),
                         new HostEnvironment(work, Clock.systemUTC(), HostEnvironment.UpstreamPolicy.ALLOW_ALL, "bench"))) {
@@ -117,19 +183,37 @@ public class DimseBenchmark {
                     }
                     served = counter.count;
                     serve = (System.nanoTime() - t2) / 1e9;
+                } finally {
+                    sampler.interrupt();
+                    sampler.join();
                 }
-                sampler.interrupt();
-                sampler.join();
                 if (served < bytes) {
                     throw new IllegalStateException("served " + served + " bytes, fewer than the study's " + bytes);
                 }
-                delete(work.resolve("cache-" + round));
-                System.out.printf("%5d | %8.2f | %14.2f | %11.2f | %21.2f | %d%n", round, getscu, retrieve, serve,
-                        retrieve / getscu, peak.get() >> 20);
+                delete(work.resolve(cache));
+                peakMiB = peak.get() >> 20;
             }
-        } finally {
-            pacs.descendants().forEach(ProcessHandle::destroyForcibly);
-            pacs.destroyForcibly();
+            getscuTimes.add(getscu);
+            retrieveTimes.add(retrieve);
+            totalTimes.add(retrieve + serve);
+            maxPeak = Math.max(maxPeak, peakMiB);
+            System.out.printf(Locale.ROOT, "%5d | %8.2f | %14.2f | %11.2f | %18.2f | %d%n", round, getscu, retrieve, serve,
+                    (retrieve + serve) / getscu, peakMiB);
+        }
+        return new Summary(median(getscuTimes), median(retrieveTimes), median(totalTimes), maxPeak);
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 

@@ -1,12 +1,10 @@
 package org.smartimaging.dicomweb;
 
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +22,8 @@ import org.smartimaging.spi.StudyRecord;
 
 /**
  * A DICOMweb PACS as an {@link ImageSource}. Owns its threads: the HTTP client's executor, the
- * bounded pool that runs per-study QIDO-RS requests, and one watchdog thread for stalled bodies;
- * {@link #close()} stops them.
+ * bounded pool that runs per-study QIDO-RS requests; {@link #close()} stops them. A stalled body is
+ * noticed by its own timed reads ({@link UpstreamBody}), no watchdog thread.
  */
 final class DicomWebSource implements ImageSource {
 
@@ -40,7 +38,6 @@ final class DicomWebSource implements ImageSource {
     private final DicomWebSettings settings;
     private final ExecutorService httpExecutor;
     private final ThreadPoolExecutor searchPool;
-    private final ScheduledExecutorService watchdog;
     private final Upstream upstream;
     private final StudySearch search;
 
@@ -52,7 +49,6 @@ final class DicomWebSource implements ImageSource {
         this.searchPool = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), threads("dicomweb-" + label + "-qido"));
         this.searchPool.allowCoreThreadTimeOut(true);
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(threads("dicomweb-" + label + "-watchdog"));
         this.upstream = new Upstream(settings, environment.clock(), httpExecutor);
         this.search = new StudySearch(upstream, searchPool, settings.maxStudies());
         LOG.info("dicom-web source for {} at {} ({})", label, settings.upstreamName(), settings.authentication());
@@ -78,8 +74,8 @@ final class DicomWebSource implements ImageSource {
         String accept = request.accept() != null && !request.accept().isBlank()
                 ? request.accept()
                 : defaultAccept(request.resource());
-        HttpResponse<InputStream> response = upstream.retrieve(request.relativePath(), request.query(), accept);
-        return Retrieval.ready(new UpstreamBody(response, upstream.name(), settings.readTimeout(), watchdog));
+        HttpResponse<UpstreamChunks> response = upstream.retrieve(request.relativePath(), request.query(), accept);
+        return Retrieval.ready(new UpstreamBody(response, upstream.name(), settings.readTimeout()));
     }
 
     static String defaultAccept(RetrieveRequest.Resource resource) {
@@ -100,7 +96,6 @@ final class DicomWebSource implements ImageSource {
     @Override
     public void close() {
         searchPool.shutdownNow();
-        watchdog.shutdownNow();
         httpExecutor.shutdown();
     }
 

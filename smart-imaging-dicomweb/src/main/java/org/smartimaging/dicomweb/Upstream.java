@@ -105,14 +105,13 @@ final class Upstream {
      * A WADO-RS request whose body is left unread for the caller to stream. Anything but 2xx is
      * closed here and thrown.
      */
-    HttpResponse<InputStream> retrieve(String path, Map<String, List<String>> query, String accept) {
+    HttpResponse<UpstreamChunks> retrieve(String path, Map<String, List<String>> query, String accept) {
         List<Map.Entry<String, String>> parameters = new ArrayList<>();
         query.forEach((key, values) -> values.forEach(value -> parameters.add(Map.entry(key, value))));
-        HttpResponse<InputStream> response =
-                send(uri(path, parameters), accept, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<UpstreamChunks> response = send(uri(path, parameters), accept, UpstreamChunks.handler());
         int status = response.statusCode();
         if (status < 200 || status > 299) {
-            closeQuietly(response.body());
+            response.body().close();
             throw failure(status, response.headers(), path);
         }
         return response;
@@ -142,6 +141,8 @@ final class Upstream {
             if (refused && attempt == 1 && settings.authentication().rejected(authorization)) {
                 if (response.body() instanceof InputStream stream) {
                     closeQuietly(stream);
+                } else if (response.body() instanceof UpstreamChunks chunks) {
+                    chunks.close();
                 }
                 continue;
             }

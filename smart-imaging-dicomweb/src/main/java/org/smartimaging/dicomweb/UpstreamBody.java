@@ -1,43 +1,35 @@
 package org.smartimaging.dicomweb;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A WADO-RS answer of the PACS passed to the client as it arrives: status, Content-Type (with its
- * boundary) and length as the PACS sent them, the bytes copied through a small buffer, never held
- * whole. A watchdog closes the upstream stream when one read stalls longer than the read timeout,
- * so a PACS that stops sending mid-body cannot hold a server thread forever.
+ * boundary) and length as the PACS sent them, the bytes written from the HTTP client's own buffers
+ * (small ones gathered first), never held whole. A read that waits longer than the read timeout
+ * abandons the answer, so a PACS that stops sending mid-body cannot hold a server thread forever.
  */
 final class UpstreamBody implements org.smartimaging.spi.ResponseBody {
 
-    private static final int BUFFER_BYTES = 64 * 1024;
+    /** Buffers at least this large are written as they are; smaller ones are gathered up to it first. */
+    private static final int GATHER_BYTES = 64 * 1024;
     private static final String PASSED_HEADER = "Content-Location";
 
-    private final HttpResponse<InputStream> response;
-    private final InputStream upstream;
+    private final HttpResponse<UpstreamChunks> response;
+    private final UpstreamChunks upstream;
     private final String upstreamName;
     private final Duration readTimeout;
-    private final ScheduledExecutorService watchdog;
-    /** System.nanoTime() when the current read started, 0 when no read is blocked. */
-    private volatile long readStartedNanos;
-    private volatile boolean stalled;
     private volatile boolean closed;
 
-    UpstreamBody(HttpResponse<InputStream> response, String upstreamName, Duration readTimeout,
-            ScheduledExecutorService watchdog) {
+    UpstreamBody(HttpResponse<UpstreamChunks> response, String upstreamName, Duration readTimeout) {
         this.response = response;
         this.upstream = response.body();
         this.upstreamName = upstreamName;
         this.readTimeout = readTimeout;
-        this.watchdog = watchdog;
     }
 
     @Override
@@ -62,59 +54,47 @@ final class UpstreamBody implements org.smartimaging.spi.ResponseBody {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
-        long period = Math.max(50, readTimeout.toMillis() / 4);
-        ScheduledFuture<?> check = watchdog.scheduleAtFixedRate(this::checkStall, period, period, TimeUnit.MILLISECONDS);
-        try {
-            byte[] buffer = new byte[BUFFER_BYTES];
-            boolean ended = false;
-            while (!ended) {
-                // Fill the buffer before writing: the upstream arrives in small pieces, and fewer,
-                // larger writes cost the servlet container less.
-                int filled = 0;
-                while (filled < buffer.length) {
-                    int read = read(buffer, filled);
-                    if (read < 0) {
-                        ended = true;
-                        break;
-                    }
-                    filled += read;
-                }
-                if (filled > 0) {
-                    out.write(buffer, 0, filled);
+        byte[] gathered = null;
+        int filled = 0;
+        long wait = readTimeout.toNanos();
+        for (ByteBuffer buffer; (buffer = read(wait)) != null; ) {
+            int length = buffer.remaining();
+            if (filled == 0 && length >= GATHER_BYTES && buffer.hasArray()) {
+                // Large enough for one write of its own: no copy here
+                out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), length);
+                continue;
+            }
+            if (gathered == null) {
+                gathered = new byte[GATHER_BYTES];
+            }
+            while (buffer.hasRemaining()) {
+                int n = Math.min(buffer.remaining(), gathered.length - filled);
+                buffer.get(gathered, filled, n);
+                filled += n;
+                if (filled == gathered.length) {
+                    out.write(gathered, 0, filled);
+                    filled = 0;
                 }
             }
-        } finally {
-            check.cancel(false);
+        }
+        if (filled > 0) {
+            out.write(gathered, 0, filled);
         }
     }
 
-    private int read(byte[] buffer, int offset) throws IOException {
-        int read;
-        readStartedNanos = System.nanoTime();
+    private ByteBuffer read(long waitNanos) throws IOException {
+        ByteBuffer buffer;
         try {
-            read = upstream.read(buffer, offset, buffer.length - offset);
+            buffer = upstream.next(waitNanos);
         } catch (IOException e) {
-            throw stalled ? stalledError() : new IOException("The PACS at " + upstreamName + " broke off the answer", e);
-        } finally {
-            readStartedNanos = 0;
+            throw new IOException("The PACS at " + upstreamName + " broke off the answer", e);
         }
-        if (read < 0 && stalled) {
-            throw stalledError();
-        }
-        return read;
-    }
-
-    private IOException stalledError() {
-        return new IOException("The PACS at " + upstreamName + " sent nothing for "
-                + readTimeout.toSeconds() + " s; answer abandoned");
-    }
-
-    private void checkStall() {
-        long started = readStartedNanos;
-        if (started != 0 && System.nanoTime() - started > readTimeout.toNanos() && !closed) {
-            stalled = true;
+        if (buffer == UpstreamChunks.STALLED) {
             close();
+            throw new IOException("The PACS at " + upstreamName + " sent nothing for "
+                    + readTimeout.toSeconds() + " s; answer abandoned");
         }
+        return buffer;
     }
 
     @Override
@@ -123,6 +103,6 @@ final class UpstreamBody implements org.smartimaging.spi.ResponseBody {
             return;
         }
         closed = true;
-        Upstream.closeQuietly(upstream);
+        upstream.close();
     }
 }

@@ -16,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -51,6 +53,10 @@ public final class DicomWebBenchmark {
     public static void main(String[] args) throws Exception {
         int sizeMiB = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String client = args.length > 2 ? args[2] : "curl";
+        if (!client.equals("curl") && !client.equals("jvm")) {
+            throw new IllegalArgumentException("client must be curl or jvm, not " + client);
+        }
         // 2 MiB instances (1024 x 1024 x 16 bit) in 4 series
         int instances = Math.max(4, sizeMiB / 2);
         int perSeries = (instances + 3) / 4;
@@ -85,7 +91,7 @@ public final class DicomWebBenchmark {
                 jetty.start();
                 try {
                     int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
-                    run(orthanc, URI.create("http://127.0.0.1:" + port + "/api"), study, rounds);
+                    run(orthanc, URI.create("http://127.0.0.1:" + port + "/api"), study, rounds, client);
                 } finally {
                     jetty.stop();
                 }
@@ -97,7 +103,7 @@ public final class DicomWebBenchmark {
         }
     }
 
-    private static void run(OrthancServer orthanc, URI sdk, Study study, int rounds) throws Exception {
+    private static void run(OrthancServer orthanc, URI sdk, Study study, int rounds, String client) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String searchUrl = sdk + "/bench/fhir/ImagingStudy?patient=" + URLEncoder.encode(MRN, StandardCharsets.UTF_8);
 
@@ -110,9 +116,19 @@ public final class DicomWebBenchmark {
         URI viaSdk = URI.create(wadoBase + "/studies/" + study.studyUid());
         URI direct = URI.create(orthanc.dicomWebUri() + "/studies/" + study.studyUid());
 
+        String basic = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        Map<String, String> directHeaders = Map.of("Accept", ACCEPT, "Authorization", basic);
+        Map<String, String> sdkHeaders = Map.of("Accept", ACCEPT, "Authorization", "Bearer benchmark");
+        Fetcher fetcher = client.equals("curl") ? DicomWebBenchmark::curl : (uri, headers) -> jvmFetch(http, uri, headers);
+        long orthancPid = ProcessHandle.current().children()
+                .filter(p -> p.info().command().map(c -> c.endsWith("Orthanc")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        System.out.printf(Locale.ROOT, "Client: %s; load average before: %s%n", client.equals("curl")
+                ? "external curl process per request (time_total)" : "in-JVM java.net.http.HttpClient", loadAverage());
+
         // Warm-up (JIT, connection pools), not counted
-        fetch(http, orthanc.authorized(HttpRequest.newBuilder(direct)).header("Accept", ACCEPT).build());
-        fetch(http, sdkRequestBuilder(viaSdk).header("Accept", ACCEPT).build());
+        fetcher.fetch(direct, directHeaders);
+        fetcher.fetch(viaSdk, sdkHeaders);
 
         resetPeaks();
         long heapBefore = usedHeapAfterGc();
@@ -120,30 +136,41 @@ public final class DicomWebBenchmark {
         sampler.start();
         List<Double> directRates = new ArrayList<>();
         List<Double> sdkRates = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "%-6s %-8s %12s %10s %10s%n", "round", "path", "bytes", "seconds", "MiB/s");
+        // CPU seconds per GiB moved, per leg: Orthanc's process, this JVM (SDK + Jetty, and the client if jvm),
+        // the rest of the machine (curl, other users); and the machine's busy share during the leg.
+        Map<Boolean, List<double[]>> cpu = Map.of(true, new ArrayList<>(), false, new ArrayList<>());
+        System.out.printf(Locale.ROOT, "%-6s %-7s %11s %8s %8s %6s %13s %13s %13s%n", "round", "path", "bytes", "seconds",
+                "MiB/s", "busy%", "orthanc s/GiB", "jvm s/GiB", "other s/GiB");
         for (int round = 1; round <= rounds; round++) {
             // Alternate which goes first, so neither always meets a warmer page cache
             boolean directFirst = round % 2 == 1;
             for (int leg = 0; leg < 2; leg++) {
                 boolean isDirect = (leg == 0) == directFirst;
-                HttpRequest request = isDirect
-                        ? orthanc.authorized(HttpRequest.newBuilder(direct)).header("Accept", ACCEPT).build()
-                        : sdkRequestBuilder(viaSdk).header("Accept", ACCEPT).build();
-                long start = System.nanoTime();
-                long bytes = fetch(http, request);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double rate = bytes / 1048576.0 / seconds;
+                CpuSnapshot before = CpuSnapshot.take(orthancPid);
+                Fetched got = isDirect ? fetcher.fetch(direct, directHeaders) : fetcher.fetch(viaSdk, sdkHeaders);
+                CpuSnapshot after = CpuSnapshot.take(orthancPid);
+                double rate = got.bytes() / 1048576.0 / got.seconds();
                 (isDirect ? directRates : sdkRates).add(rate);
-                System.out.printf(Locale.ROOT, "%-6d %-8s %12d %10.2f %10.1f%n", round, isDirect ? "direct" : "sdk",
-                        bytes, seconds, rate);
+                double gib = got.bytes() / 1073741824.0;
+                double[] shares = after.minus(before, gib);
+                cpu.get(isDirect).add(shares);
+                System.out.printf(Locale.ROOT, "%-6d %-7s %11d %8.2f %8.1f %6.0f %13.2f %13.2f %13.2f%n", round,
+                        isDirect ? "direct" : "sdk", got.bytes(), got.seconds(), rate, shares[0], shares[1], shares[2],
+                        shares[3]);
             }
         }
         sampler.stop();
         long heapAfter = usedHeapAfterGc();
         double directMedian = median(directRates);
         double sdkMedian = median(sdkRates);
-        System.out.printf(Locale.ROOT, "Throughput median: direct %.1f MiB/s, SDK %.1f MiB/s, ratio %.2fx%n",
-                directMedian, sdkMedian, sdkMedian / directMedian);
+        System.out.printf(Locale.ROOT, "Throughput median: direct %.1f MiB/s, SDK %.1f MiB/s, ratio %.2fx (client %s)%n",
+                directMedian, sdkMedian, sdkMedian / directMedian, client);
+        for (boolean isDirect : new boolean[] {true, false}) {
+            System.out.printf(Locale.ROOT, "CPU median, %s: machine busy %.0f %%, s/GiB: Orthanc %.2f, JVM %.2f, other %.2f%n",
+                    isDirect ? "direct" : "sdk", medianOf(cpu.get(isDirect), 0), medianOf(cpu.get(isDirect), 1),
+                    medianOf(cpu.get(isDirect), 2), medianOf(cpu.get(isDirect), 3));
+        }
+        System.out.printf(Locale.ROOT, "Load average after: %s%n", loadAverage());
         Runtime runtime = Runtime.getRuntime();
         System.out.printf(Locale.ROOT,
                 "Heap (SDK and client JVM, -Xmx %d MiB): after GC before %.1f MiB, after %.1f MiB; "
@@ -213,11 +240,22 @@ public final class DicomWebBenchmark {
         return HttpRequest.newBuilder(uri).header("Authorization", "Bearer benchmark");
     }
 
-    /** Reads the whole body into nothing; returns its length. */
-    private static long fetch(HttpClient http, HttpRequest request) throws Exception {
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    /** One body read into nothing: its length and the seconds it took. */
+    record Fetched(long bytes, double seconds) {}
+
+    @FunctionalInterface
+    interface Fetcher {
+        Fetched fetch(URI uri, Map<String, String> headers) throws Exception;
+    }
+
+    /** Reads the whole body into nothing with the JDK client, timed from request to last byte. */
+    private static Fetched jvmFetch(HttpClient http, URI uri, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        headers.forEach(request::header);
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(request.uri().getPath() + " -> HTTP " + response.statusCode());
+            throw new IllegalStateException(uri.getPath() + " -> HTTP " + response.statusCode());
         }
         long total = 0;
         byte[] buffer = new byte[64 * 1024];
@@ -226,7 +264,71 @@ public final class DicomWebBenchmark {
                 total += n;
             }
         }
-        return total;
+        return new Fetched(total, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Reads the whole body into /dev/null with an external curl process; the time is curl's own
+     * {@code time_total} (connect to last byte), so process start-up is not counted.
+     */
+    private static Fetched curl(URI uri, Map<String, String> headers) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-S", "--fail", "-o", "/dev/null", "-w",
+                "%{size_download} %{time_total}"));
+        headers.forEach((name, value) -> command.addAll(List.of("-H", name + ": " + value)));
+        command.add(uri.toString());
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("curl " + uri.getPath() + " failed: " + out);
+        }
+        String[] fields = out.split(" ");
+        return new Fetched(Long.parseLong(fields[0]), Double.parseDouble(fields[1]));
+    }
+
+    /** Jiffies (1/100 s on Linux) of the whole machine and of one process, and this JVM's CPU time. */
+    private record CpuSnapshot(long busy, long total, long orthanc, long jvmNanos) {
+        static CpuSnapshot take(long orthancPid) {
+            try {
+                String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < cpu.length; i++) {
+                    total += Long.parseLong(cpu[i]);
+                }
+                long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
+                long orthanc = 0;
+                if (orthancPid > 0) {
+                    String stat = Files.readString(Path.of("/proc/" + orthancPid + "/stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    orthanc = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+                long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime();
+                return new CpuSnapshot(total - idle, total, orthanc, jvm);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** busy %, then CPU seconds per GiB: Orthanc, this JVM, everything else. */
+        double[] minus(CpuSnapshot before, double gib) {
+            double busySeconds = (busy - before.busy) / 100.0;
+            double orthancSeconds = (orthanc - before.orthanc) / 100.0;
+            double jvmSeconds = (jvmNanos - before.jvmNanos) / 1e9;
+            return new double[] {100.0 * (busy - before.busy) / Math.max(1, total - before.total), orthancSeconds / gib,
+                jvmSeconds / gib, Math.max(0, busySeconds - orthancSeconds - jvmSeconds) / gib};
+        }
+    }
+
+    private static double medianOf(List<double[]> rows, int column) {
+        return median(rows.stream().map(row -> row[column]).toList());
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     private static String address(JsonNode node) {

@@ -1,0 +1,126 @@
+package org.smartimaging.dicomweb;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A response body as the HTTP client's own buffers, handed to one reading thread through a small
+ * queue. Unlike {@code BodyHandlers.ofInputStream()} it asks for a few buffer lists ahead (so the
+ * client keeps reading the socket while the reader writes) and lets the reader write each buffer
+ * as it is, without copying it into an array first. A read waits at most a given time, so a PACS
+ * that stops sending is noticed without a watchdog thread.
+ */
+final class UpstreamChunks implements HttpResponse.BodySubscriber<UpstreamChunks> {
+
+    /** Buffer lists requested ahead of the reader. */
+    private static final int PREFETCH = 4;
+    private static final List<ByteBuffer> END = List.of();
+
+    private final BlockingQueue<List<ByteBuffer>> queue = new ArrayBlockingQueue<>(PREFETCH + 2);
+    private final CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+    private volatile Throwable error;
+    private volatile boolean closed;
+    private Iterator<ByteBuffer> current;
+    private boolean ended;
+
+    /** What {@link #next} says when nothing came within the wait. */
+    static final ByteBuffer STALLED = ByteBuffer.allocate(0);
+
+    static HttpResponse.BodyHandler<UpstreamChunks> handler() {
+        return info -> new UpstreamChunks();
+    }
+
+    @Override
+    public CompletionStage<UpstreamChunks> getBody() {
+        return CompletableFuture.completedFuture(this);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+        if (closed) {
+            subscription.cancel();
+            return;
+        }
+        subscribed.complete(subscription);
+        subscription.request(PREFETCH);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> item) {
+        queue.offer(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        error = throwable;
+        queue.offer(END);
+    }
+
+    @Override
+    public void onComplete() {
+        queue.offer(END);
+    }
+
+    /**
+     * The next non-empty buffer; {@code null} at the end of the body, {@link #STALLED} when nothing
+     * arrived within {@code waitNanos}.
+     *
+     * @throws IOException when the connection failed or the body was closed
+     */
+    ByteBuffer next(long waitNanos) throws IOException {
+        while (true) {
+            if (current != null && current.hasNext()) {
+                ByteBuffer buffer = current.next();
+                if (buffer.hasRemaining()) {
+                    return buffer;
+                }
+                continue;
+            }
+            if (ended) {
+                return null;
+            }
+            List<ByteBuffer> item;
+            try {
+                item = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while reading the PACS's answer", e);
+            }
+            if (item == null) {
+                return STALLED;
+            }
+            if (closed) {
+                throw new IOException("closed");
+            }
+            if (item == END) {
+                ended = true;
+                if (error != null) {
+                    throw error instanceof IOException io ? io : new IOException(error);
+                }
+                return null;
+            }
+            current = item.iterator();
+            subscribed.thenAccept(subscription -> subscription.request(1));
+        }
+    }
+
+    /** Stops the exchange: cancels the subscription (the client drops the connection) and wakes a reader. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        subscribed.thenAccept(Flow.Subscription::cancel);
+        queue.clear();
+        queue.offer(END);
+    }
+}
