@@ -133,6 +133,11 @@ public final class DemoServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        // A host decision the SDK leaves to hosts: larger JDK HttpClient buffers halve the CPU cost of
+        // streaming from a DICOMweb PACS (smart-imaging-dicomweb/README.md). Must precede any HttpClient.
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", "1048576");
+        }
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);

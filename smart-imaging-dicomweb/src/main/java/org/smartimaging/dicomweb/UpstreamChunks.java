@@ -3,6 +3,8 @@ package org.smartimaging.dicomweb;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,7 +25,8 @@ final class UpstreamChunks implements HttpResponse.BodySubscriber<UpstreamChunks
 
     /** Buffer lists requested ahead of the reader. */
     private static final int PREFETCH = 4;
-    private static final List<ByteBuffer> END = List.of();
+    /** Marks the end by identity; its own instance, as the client may pass an empty List.of() as data. */
+    private static final List<ByteBuffer> END = Collections.unmodifiableList(new ArrayList<>());
 
     private final BlockingQueue<List<ByteBuffer>> queue = new ArrayBlockingQueue<>(PREFETCH + 2);
     private final CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
