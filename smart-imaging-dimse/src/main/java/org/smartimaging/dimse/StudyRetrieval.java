@@ -90,6 +90,9 @@ final class StudyRetrieval implements Runnable {
         try {
             directory = cache.newTemporaryDirectory(studyInstanceUid);
             RetrieveResult result = retrieveInto(directory);
+            if (result.refused()) {
+                throw new ImagingException.UpstreamFailure(refusal(result));
+            }
             if (!result.complete()) {
                 throw new ImagingException.UpstreamFailure("The archive did not send the whole study (status "
                         + Status.hex(result.status()) + ", " + result.progress().completed() + " sent, "
@@ -154,6 +157,20 @@ final class StudyRetrieval implements Runnable {
             lease.release();
             return result;
         }
+    }
+
+    /**
+     * The archive refused the C-GET or C-MOVE before sending anything. For C-MOVE the usual cause is
+     * a destination the archive does not know (Orthanc answers 0xC000, the standard says 0xA801).
+     */
+    private String refusal(RetrieveResult result) {
+        String status = "status " + Status.hex(result.status()) + ", " + Status.retrieveMeaning(result.status())
+                + (result.errorComment() == null || result.errorComment().isBlank() ? "" : ": " + result.errorComment().strip());
+        if (settings.retrieval() == DimseSettings.RetrievalMethod.C_MOVE) {
+            return "The archive refused the C-MOVE to " + settings.storeAe() + " (" + status + "); the archive must know "
+                    + settings.storeAe() + " as a C-MOVE destination at this host, port " + settings.storePort();
+        }
+        return "The archive refused the C-GET (" + status + ")";
     }
 
     private void fail(ImagingException e) {
