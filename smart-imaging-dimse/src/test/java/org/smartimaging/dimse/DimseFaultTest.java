@@ -46,7 +46,7 @@ class DimseFaultTest {
     @BeforeAll
     static void start() {
         pacs = new Dcmqrscp(dir.resolve("pacs"), Map.of());
-        big = TestStudies.write(dir.resolve("data"), "MRN-BIG", "CT", 1, 60, 64);
+        big = TestStudies.write(dir.resolve("data"), "MRN-BIG", "CT", 1, 60, 256); // 128 KiB each: long enough to be cut
         small = TestStudies.write(dir.resolve("data"), "MRN-SMALL", "CT", 1, 2, 16);
         third = TestStudies.write(dir.resolve("data"), "MRN-THIRD", "MR", 1, 1, 16);
         List<Path> all = new ArrayList<>(big.files());
