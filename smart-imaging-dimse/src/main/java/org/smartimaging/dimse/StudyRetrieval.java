@@ -87,6 +87,7 @@ final class StudyRetrieval implements Runnable {
     @Override
     public void run() {
         Path directory = null;
+        ImagingException failed = null;
         try {
             directory = cache.newTemporaryDirectory(studyInstanceUid);
             RetrieveResult result = retrieveInto(directory);
@@ -111,23 +112,30 @@ final class StudyRetrieval implements Runnable {
                     study.instances().size(), study.bytes(), (end - startedNanos) / 1_000_000,
                     (transferred - startedNanos) / 1_000_000, (end - transferred) / 1_000_000);
         } catch (ImagingException e) {
-            fail(e);
+            failed = e;
         } catch (ConnectException e) {
-            fail(new ImagingException.UpstreamFailure("The archive cannot be reached", e));
+            failed = new ImagingException.UpstreamFailure("The archive cannot be reached", e);
         } catch (SocketTimeoutException e) {
-            fail(new ImagingException.UpstreamFailure("The archive did not answer in time", e));
+            failed = new ImagingException.UpstreamFailure("The archive did not answer in time", e);
         } catch (IOException | RuntimeException e) {
-            fail(new ImagingException.UpstreamFailure("The retrieval from the archive failed", e));
+            failed = new ImagingException.UpstreamFailure("The retrieval from the archive failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            fail(new ImagingException.UpstreamFailure("The retrieval was interrupted"));
+            failed = new ImagingException.UpstreamFailure("The retrieval was interrupted");
         } finally {
+            // The temporary directory goes before the failure is published: whoever is told "failed"
+            // finds nothing half retrieved left behind.
             if (directory != null) {
                 try {
                     StudyCache.deleteTree(directory);
                 } catch (IOException e) {
                     LOG.warn("Could not delete a failed retrieval's directory: {}", e.getMessage());
                 }
+            }
+            if (failed != null) {
+                fail(failed);
+            } else if (state == State.RUNNING) {
+                fail(new ImagingException.UpstreamFailure("The retrieval from the archive failed"));
             }
         }
     }

@@ -94,6 +94,23 @@ class DimseFaultTest {
     }
 
     @Test
+    void studyLargerThanTheCacheIsRefusedInstanceByInstanceNotAsABrokenAssociation() throws Exception {
+        // 60 instances of 128 KiB against a 1 MiB cache: each C-STORE past the limit is answered 0xA700
+        // (a storage failure), the association carries on to the final C-GET-RSP, and nothing is kept.
+        try (DimseImageSource source = source(pacs.port(), "cache-full", ", \"cacheMaxBytes\": 1048576")) {
+            assertThatThrownBy(() -> Sources.untilNotPending(source, study(big), Duration.ofSeconds(20)))
+                    .isInstanceOf(ImagingException.UpstreamFailure.class)
+                    .hasMessageContaining("did not send the whole study")
+                    .hasMessageContaining("failed)");
+            assertThat(Sources.count(dir.resolve("cache-full/tmp"))).isZero();
+            assertThat(Sources.count(dir.resolve("cache-full/studies"))).isZero();
+
+            byte[] body = Sources.retrieveWhenReady(source, study(small), Duration.ofSeconds(20));
+            assertThat(body.length).isGreaterThan(0);
+        }
+    }
+
+    @Test
     void unreachableArchiveAnswers502AndRetriesOnTheNextRequest() throws Exception {
         try (DimseImageSource source = source(Dcmqrscp.freePort(), "cache-unreachable", "")) {
             assertThatThrownBy(() -> source.findStudies(StudyQuery.allStudies(10)))
