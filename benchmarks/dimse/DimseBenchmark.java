@@ -32,7 +32,35 @@ import org.smartimaging.testing.TestStudies;
  */
 public class DimseBenchmark {
 
+    /** The source's own figures from its log line "Retrieved a study ... in M ms (transfer T ms, ...)", in ms. */
+    /** How often the SDK leg asks retrieve() again; BENCH_POLL_MS, default 20 (a host's Retry-After is 1 s or more). */
+    static final long POLL_MILLIS = Long.parseLong(System.getenv().getOrDefault("BENCH_POLL_MS", "20"));
+    static final AtomicLong LOGGED_TOTAL = new AtomicLong(-1);
+    static final AtomicLong LOGGED_TRANSFER = new AtomicLong(-1);
+    static final java.util.regex.Pattern RETRIEVED =
+            java.util.regex.Pattern.compile("Retrieved a study .* in (\\d+) ms \\(transfer (\\d+) ms");
+
     public static void main(String[] args) throws Exception {
+        // slf4j-simple looks System.err up at each line: a tee picks up the source's own timing.
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(new OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public void write(int b) {
+                err.write(b);
+                if (b == '\n') {
+                    var m = RETRIEVED.matcher(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    if (m.find()) {
+                        LOGGED_TOTAL.set(Long.parseLong(m.group(1)));
+                        LOGGED_TRANSFER.set(Long.parseLong(m.group(2)));
+                    }
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
+            }
+        }, true));
         int instances = args.length > 0 ? Integer.parseInt(args[0]) : 80;
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 1200;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
@@ -105,29 +133,34 @@ public class DimseBenchmark {
         double mib = bytes / 1048576.0;
         System.out.printf(Locale.ROOT, "%nsummary (%.1f MiB, %d rounds, medians; -Xmx %d MiB; load average now %s)%n",
                 mib, rounds, Runtime.getRuntime().maxMemory() >> 20, loadAverage());
-        System.out.println("archive | getscu s | SDK retrieve s | SDK retrieve+serve s | getscu MiB/s | SDK MiB/s "
-                + "| SDK time / getscu time | SDK peak heap MiB (max)");
-        summaries.forEach((name, s) -> System.out.printf(Locale.ROOT, "%s | %.2f | %.2f | %.2f | %.0f | %.0f | %.2f | %d%n",
-                name, s.getscu, s.retrieve, s.total, mib / s.getscu, mib / s.total,
-                s.total / s.getscu, s.peakHeapMiB));
+        System.out.println("archive | getscu s | SDK retrieve s | SDK logged s (transfer s) | SDK retrieve+serve s | getscu MiB/s "
+                + "| SDK MiB/s | SDK time / getscu time | SDK retrieve / getscu | SDK transfer / getscu | SDK peak heap MiB (max)");
+        summaries.forEach((name, s) -> System.out.printf(Locale.ROOT,
+                "%s | %.2f | %.2f | %.2f (%.2f) | %.2f | %.0f | %.0f | %.2f | %.2f | %.2f | %d%n",
+                name, s.getscu, s.retrieve, s.logged, s.transfer, s.total, mib / s.getscu, mib / s.total,
+                s.total / s.getscu, s.retrieve / s.getscu, s.transfer / s.getscu, s.peakHeapMiB));
     }
 
-    record Summary(double getscu, double retrieve, double total, long peakHeapMiB) {}
+    record Summary(double getscu, double retrieve, double logged, double transfer, double total, long peakHeapMiB) {}
 
     /** Rounds against one archive: getscu and the SDK, alternating which goes first; returns the medians. */
     static Summary rounds(Path work, Archive archive, TestStudies.Study study, long bytes, int rounds) throws Exception {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.out.printf(Locale.ROOT, "%n%s (AE %s, port %d), -Xmx %d MiB, load average %s%n", archive.name(), archive.ae(),
                 archive.port(), Runtime.getRuntime().maxMemory() >> 20, loadAverage());
-        System.out.println("round | getscu s | SDK retrieve s | SDK serve s | SDK total / getscu | SDK peak heap MiB");
+        System.out.println("round | getscu s | SDK retrieve s | SDK logged s | SDK transfer s | SDK serve s | SDK total / getscu "
+                + "| SDK peak heap MiB | SDK JVM CPU s during retrieve");
         List<Double> getscuTimes = new ArrayList<>();
         List<Double> retrieveTimes = new ArrayList<>();
         List<Double> totalTimes = new ArrayList<>();
+        List<Double> loggedTimes = new ArrayList<>();
+        List<Double> transferTimes = new ArrayList<>();
         long maxPeak = 0;
         for (int round = 1; round <= rounds; round++) {
             double getscu = 0;
             double retrieve = 0;
             double serve = 0;
+            double cpu = 0;
             long peakMiB = 0;
             boolean getscuFirst = round % 2 == 1;
             for (int leg = 0; leg < 2; leg++) {
@@ -165,17 +198,22 @@ public class DimseBenchmark {
                 String cache = "cache-" + archive.name() + "-" + round;
                 ObjectNode images = (ObjectNode) new ObjectMapper().readTree("""
                         {"endpoint": "dimse://127.0.0.1:%d", "ae": "%s", "callingAe": "SMARTBENCH", "cacheDirectory": "%s",
-                         "cacheMaxBytes": 4294967296, "maxPduLength": 131072}""".formatted(archive.port(), archive.ae(), cache));
+                         "cacheMaxBytes": 4294967296, "maxPduLength": %s}""".formatted(archive.port(), archive.ae(), cache,
+                        System.getenv().getOrDefault("BENCH_SDK_PDU", "131072")));
                 long served;
                 try (ImageSource source = new DimseImageSourceProvider().create(new ConfigSection("images", images),
                         new HostEnvironment(work, Clock.systemUTC(), HostEnvironment.UpstreamPolicy.ALLOW_ALL, "bench"))) {
                     RetrieveRequest request = RetrieveRequest.study(study.studyInstanceUid(), RetrieveRequest.Resource.INSTANCES);
+                    LOGGED_TOTAL.set(-1);
+                    LOGGED_TRANSFER.set(-1);
+                    long cpu0 = processCpuNanos();
                     long t1 = System.nanoTime();
                     Retrieval r;
                     while ((r = source.retrieve(request)) instanceof Retrieval.Pending) {
-                        Thread.sleep(20);
+                        Thread.sleep(POLL_MILLIS);
                     }
                     retrieve = (System.nanoTime() - t1) / 1e9;
+                    cpu = (processCpuNanos() - cpu0) / 1e9;
                     long t2 = System.nanoTime();
                     CountingStream counter = new CountingStream();
                     try (var body = ((Retrieval.Ready) r).body()) {
@@ -193,14 +231,24 @@ public class DimseBenchmark {
                 delete(work.resolve(cache));
                 peakMiB = peak.get() >> 20;
             }
+            double logged = LOGGED_TOTAL.get() / 1e3;
+            double transfer = LOGGED_TRANSFER.get() / 1e3;
+            loggedTimes.add(logged);
+            transferTimes.add(transfer);
             getscuTimes.add(getscu);
             retrieveTimes.add(retrieve);
             totalTimes.add(retrieve + serve);
             maxPeak = Math.max(maxPeak, peakMiB);
-            System.out.printf(Locale.ROOT, "%5d | %8.2f | %14.2f | %11.2f | %18.2f | %d%n", round, getscu, retrieve, serve,
-                    (retrieve + serve) / getscu, peakMiB);
+            System.out.printf(Locale.ROOT, "%5d | %8.3f | %14.3f | %12.3f | %14.3f | %11.3f | %18.2f | %d | %.3f%n", round, getscu,
+                    retrieve, logged, transfer, serve, (retrieve + serve) / getscu, peakMiB, cpu);
         }
-        return new Summary(median(getscuTimes), median(retrieveTimes), median(totalTimes), maxPeak);
+        return new Summary(median(getscuTimes), median(retrieveTimes), median(loggedTimes), median(transferTimes),
+                median(totalTimes), maxPeak);
+    }
+
+    /** CPU time of the whole benchmark JVM (all threads: the retrieval, GC, JIT). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double median(List<Double> values) {

@@ -9,4 +9,4 @@ CP="smart-imaging-dimse/target/classes:smart-imaging-core/target/classes:smart-i
 # TCP_NODELAY=1 is in its environment; the SDK always sets TCP_NODELAY on its sockets. With Nagle on,
 # getscu spends ~55 ms per instance (delayed ACK). Default: every peer runs with TCP_NODELAY=1.
 export TCP_NODELAY="${TCP_NODELAY:-1}"
-exec java -Xmx${BENCH_XMX:-256m} -cp "$CP" benchmarks/dimse/DimseBenchmark.java "$@"
+exec java -Xmx${BENCH_XMX:-256m} ${BENCH_JAVA_OPTS:-} -cp "$CP" benchmarks/dimse/DimseBenchmark.java "$@"

@@ -18,8 +18,8 @@ import org.smartimaging.dimse.net.StorageSink;
 
 /**
  * Writes each received instance as a Part 10 file: File Meta Information built from the C-STORE
- * command and the presentation context, then the data set bytes exactly as they arrived, copied
- * through a small buffer (memory stays flat whatever the instance size). The directory's total is
+ * command and the presentation context, then the data set bytes exactly as they arrived, written
+ * from the PDU buffer as each fragment comes (memory stays flat whatever the instance size). The directory's total is
  * bounded: past {@code maxBytes} the store fails (and with it the retrieval).
  */
 final class InstanceFileWriter implements StorageSink {
@@ -59,13 +59,22 @@ final class InstanceFileWriter implements StorageSink {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER)) {
             // An empty data set writes nothing in the (non-deflated) transfer syntaxes accepted for storage.
             DicomFileWriter.write(out, meta, new Attributes());
-            byte[] buffer = new byte[BUFFER];
-            for (int n; (n = dataset.read(buffer)) > 0; ) {
-                if (total.addAndGet(n) > maxBytes) {
-                    throw new IOException("The study is larger than the cache limit of " + maxBytes + " bytes");
+            // The data set's PDV fragments go to the file straight from the PDU buffer (transferTo):
+            // fragments of 64 KiB or more bypass the buffer, smaller ones are gathered in it.
+            dataset.transferTo(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
                 }
-                out.write(buffer, 0, n);
-            }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (total.addAndGet(len) > maxBytes) {
+                        throw new IOException("The study is larger than the cache limit of " + maxBytes + " bytes");
+                    }
+                    out.write(b, off, len);
+                }
+            });
             done = true;
         } finally {
             if (!done) {

@@ -91,6 +91,10 @@ final class StudyRetrieval implements Runnable {
         try {
             directory = cache.newTemporaryDirectory(studyInstanceUid);
             RetrieveResult result = retrieveInto(directory);
+            long transferred = System.nanoTime();
+            if (result.refused()) {
+                throw new ImagingException.UpstreamFailure(refusal(result));
+            }
             if (!result.complete()) {
                 throw new ImagingException.UpstreamFailure("The archive did not send the whole study (status "
                         + Status.hex(result.status()) + ", " + result.progress().completed() + " sent, "
@@ -103,8 +107,10 @@ final class StudyRetrieval implements Runnable {
             cache.commit(study);
             directory = null;
             state = State.COMPLETE;
-            LOG.info("Retrieved a study of {} instances ({} bytes) in {} ms", study.instances().size(), study.bytes(),
-                    (System.nanoTime() - startedNanos) / 1_000_000);
+            long end = System.nanoTime();
+            LOG.info("Retrieved a study of {} instances ({} bytes) in {} ms (transfer {} ms, index and commit {} ms)",
+                    study.instances().size(), study.bytes(), (end - startedNanos) / 1_000_000,
+                    (transferred - startedNanos) / 1_000_000, (end - transferred) / 1_000_000);
         } catch (ImagingException e) {
             failed = e;
         } catch (ConnectException e) {
@@ -117,7 +123,8 @@ final class StudyRetrieval implements Runnable {
             Thread.currentThread().interrupt();
             failed = new ImagingException.UpstreamFailure("The retrieval was interrupted");
         } finally {
-            // The half study goes before the failure is published: whoever is told "failed" finds no leftovers.
+            // The temporary directory goes before the failure is published: whoever is told "failed"
+            // finds nothing half retrieved left behind.
             if (directory != null) {
                 try {
                     StudyCache.deleteTree(directory);
@@ -127,6 +134,8 @@ final class StudyRetrieval implements Runnable {
             }
             if (failed != null) {
                 fail(failed);
+            } else if (state == State.RUNNING) {
+                fail(new ImagingException.UpstreamFailure("The retrieval from the archive failed"));
             }
         }
     }
@@ -159,6 +168,20 @@ final class StudyRetrieval implements Runnable {
             lease.release();
             return result;
         }
+    }
+
+    /**
+     * The archive refused the C-GET or C-MOVE before sending anything. For C-MOVE the usual cause is
+     * a destination the archive does not know (Orthanc answers 0xC000, the standard says 0xA801).
+     */
+    private String refusal(RetrieveResult result) {
+        String status = "status " + Status.hex(result.status()) + ", " + Status.retrieveMeaning(result.status())
+                + (result.errorComment() == null || result.errorComment().isBlank() ? "" : ": " + result.errorComment().strip());
+        if (settings.retrieval() == DimseSettings.RetrievalMethod.C_MOVE) {
+            return "The archive refused the C-MOVE to " + settings.storeAe() + " (" + status + "); the archive must know "
+                    + settings.storeAe() + " as a C-MOVE destination at this host, port " + settings.storePort();
+        }
+        return "The archive refused the C-GET (" + status + ")";
     }
 
     private void fail(ImagingException e) {

@@ -46,7 +46,7 @@ class DimseFaultTest {
     @BeforeAll
     static void start() {
         pacs = new Dcmqrscp(dir.resolve("pacs"), Map.of());
-        big = TestStudies.write(dir.resolve("data"), "MRN-BIG", "CT", 1, 60, 64);
+        big = TestStudies.write(dir.resolve("data"), "MRN-BIG", "CT", 1, 60, 256); // 128 KiB each: long enough to be cut
         small = TestStudies.write(dir.resolve("data"), "MRN-SMALL", "CT", 1, 2, 16);
         third = TestStudies.write(dir.resolve("data"), "MRN-THIRD", "MR", 1, 1, 16);
         List<Path> all = new ArrayList<>(big.files());
@@ -90,6 +90,23 @@ class DimseFaultTest {
             byte[] body = Sources.retrieveWhenReady(source, study(big), Duration.ofSeconds(60));
             assertThat(org.smartimaging.testing.Multipart.parts(
                     "multipart/related; boundary=" + new String(body, 2, 36, StandardCharsets.US_ASCII), body)).hasSize(60);
+        }
+    }
+
+    @Test
+    void studyLargerThanTheCacheIsRefusedInstanceByInstanceNotAsABrokenAssociation() throws Exception {
+        // 60 instances of 128 KiB against a 1 MiB cache: each C-STORE past the limit is answered 0xA700
+        // (a storage failure), the association carries on to the final C-GET-RSP, and nothing is kept.
+        try (DimseImageSource source = source(pacs.port(), "cache-full", ", \"cacheMaxBytes\": 1048576")) {
+            assertThatThrownBy(() -> Sources.untilNotPending(source, study(big), Duration.ofSeconds(20)))
+                    .isInstanceOf(ImagingException.UpstreamFailure.class)
+                    .hasMessageContaining("did not send the whole study")
+                    .hasMessageContaining("failed)");
+            assertThat(Sources.count(dir.resolve("cache-full/tmp"))).isZero();
+            assertThat(Sources.count(dir.resolve("cache-full/studies"))).isZero();
+
+            byte[] body = Sources.retrieveWhenReady(source, study(small), Duration.ofSeconds(20));
+            assertThat(body.length).isGreaterThan(0);
         }
     }
 

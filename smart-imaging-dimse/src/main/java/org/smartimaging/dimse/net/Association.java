@@ -344,6 +344,21 @@ public final class Association implements Closeable {
             return n;
         }
 
+        /** Hands each fragment to {@code out} straight from the PDU buffer, without an intermediate copy. */
+        @Override
+        public long transferTo(java.io.OutputStream out) throws IOException {
+            long n = 0;
+            while (!ended && fill()) {
+                int length = remaining;
+                remaining = 0;
+                int from = offset;
+                offset += length;
+                out.write(pdu, from, length);
+                n += length;
+            }
+            return n;
+        }
+
         @Override
         public void close() throws IOException {
             while (!ended && fill()) {

@@ -19,6 +19,7 @@ final class PduChannel {
 
     private final DataInputStream in;
     private final OutputStream out;
+    private final byte[] header = new byte[6];
     private byte[] buffer = new byte[8192];
 
     PduChannel(InputStream in, OutputStream out) {
@@ -27,14 +28,14 @@ final class PduChannel {
     }
 
     Pdu read(long maxLength) throws IOException {
-        int type;
+        // The 6-byte header in one read (the socket stream is unbuffered: one system call per read).
         try {
-            type = in.readUnsignedByte();
+            in.readFully(header);
         } catch (EOFException e) {
             throw new DicomNetworkException("The peer closed the connection");
         }
-        in.readUnsignedByte();
-        long length = in.readInt() & 0xffffffffL;
+        int type = header[0] & 0xff;
+        long length = ((header[2] & 0xffL) << 24) | ((header[3] & 0xff) << 16) | ((header[4] & 0xff) << 8) | (header[5] & 0xff);
         if (type < PduFormat.A_ASSOCIATE_RQ || type > PduFormat.A_ABORT) {
             throw new DicomNetworkException("Unrecognized PDU type 0x" + Integer.toHexString(type));
         }

@@ -69,7 +69,7 @@ final class RetrieveResponses {
                 throw new SocketTimeoutException("Retrieval cancelled: it did not finish in time");
             }
             listener.accept(progress);
-            return new RetrieveResult(command.status(), progress);
+            return new RetrieveResult(command.status(), progress, command.string(org.smartimaging.dicom.Tag.ErrorComment));
         }
     }
 

@@ -27,6 +27,20 @@ public final class Status {
         return status == SUCCESS || isWarning(status);
     }
 
+    /** A C-GET / C-MOVE failure status in words (PS3.4 C.4.2.1.5, C.4.3.1.4). */
+    public static String retrieveMeaning(int status) {
+        return switch (status) {
+            case 0xA701 -> "out of resources: unable to calculate the number of matches";
+            case 0xA702 -> "out of resources: unable to perform sub-operations";
+            case 0xA801 -> "move destination unknown";
+            case 0xA900 -> "identifier does not match SOP class";
+            case 0x0122 -> "SOP class not supported";
+            case REFUSED_NOT_AUTHORIZED -> "not authorized";
+            case CANCEL -> "cancelled";
+            default -> (status & 0xF000) == 0xC000 ? "unable to process" : "failed";
+        };
+    }
+
     public static String hex(int status) {
         return String.format("0x%04X", status & 0xffff);
     }

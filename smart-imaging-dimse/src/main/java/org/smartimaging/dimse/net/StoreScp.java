@@ -3,6 +3,7 @@ package org.smartimaging.dimse.net;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smartimaging.dicom.Tag;
@@ -68,6 +69,36 @@ public final class StoreScp {
                 return in.read(b, off, len);
             } catch (IOException e) {
                 failed = true;
+                throw e;
+            }
+        }
+
+        /** Passes the PDU fragments through; a failure of {@code out} (the sink's disk) is not a network failure. */
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            boolean[] writeFailed = new boolean[1];
+            OutputStream tracked = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    try {
+                        out.write(b, off, len);
+                    } catch (IOException | RuntimeException e) {
+                        writeFailed[0] = true;
+                        throw e;
+                    }
+                }
+            };
+            try {
+                return in.transferTo(tracked);
+            } catch (IOException e) {
+                if (!writeFailed[0]) {
+                    failed = true;
+                }
                 throw e;
             }
         }
