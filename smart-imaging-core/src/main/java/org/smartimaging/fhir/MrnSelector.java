@@ -1,9 +1,12 @@
 package org.smartimaging.fhir;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.Patient;
 import org.smartimaging.spi.ImagingException.InvalidConfig;
@@ -15,7 +18,7 @@ import org.smartimaging.spi.ImagingException.InvalidConfig;
  */
 public final class MrnSelector {
 
-    private static final IFhirPath FHIR_PATH = Fhir.context().newFhirPath();
+    private static final IFhirPath FHIR_PATH = fhirPath();
 
     private final List<IFhirPath.IParsedExpression> expressions;
 
@@ -33,6 +36,32 @@ public final class MrnSelector {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A FHIRPath engine on its own context whose validation support knows no profiles: MRN
+     * expressions navigate plain elements, and HAPI's default support would try (and, without the
+     * validation resources on the class path, fail noisily) to load every R4 StructureDefinition.
+     */
+    private static IFhirPath fhirPath() {
+        FhirContext context = FhirContext.forR4();
+        context.setValidationSupport(new IValidationSupport() {
+            @Override
+            public FhirContext getFhirContext() {
+                return context;
+            }
+
+            @Override
+            public List<IBaseResource> fetchAllConformanceResources() {
+                return List.of();
+            }
+
+            @Override
+            public <T extends IBaseResource> List<T> fetchAllStructureDefinitions() {
+                return List.of();
+            }
+        });
+        return context.newFhirPath();
     }
 
     private static IFhirPath.IParsedExpression parse(String expression) {
