@@ -29,6 +29,7 @@ sealed interface Route {
     Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]+");
     Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_\\-.=]+");
     int MAX_FRAMES = 1024;
+    String UNKNOWN_PATH = "Unknown path; try /{config}/fhir/ImagingStudy?patient=...";
 
     static Route parse(String rawPath, int maxPathLength) {
         if (rawPath.length() > maxPathLength) {
@@ -46,26 +47,17 @@ sealed interface Route {
                 throw new BadRequest("Dot segments are not allowed in the path");
             }
         }
-        int at = 0;
-        SiteRef site;
-        if (segments.length > 1 && segments[0].equals("dyn")) {
-            site = new SiteRef(segments[1], true);
-            at = 2;
-        } else {
-            site = new SiteRef(segments[0], false);
-            at = 1;
-        }
-        if (site.key().isEmpty() || !SEGMENT.matcher(site.key()).matches()) {
-            throw new NotFound("Unknown path; try /{config}/fhir/ImagingStudy?patient=...");
-        }
-        if (at >= segments.length) {
-            throw new NotFound("Unknown path; try /{config}/fhir/ImagingStudy?patient=...");
+        boolean dynamic = segments.length > 1 && segments[0].equals("dyn");
+        SiteRef site = new SiteRef(dynamic ? segments[1] : segments[0], dynamic);
+        int at = dynamic ? 2 : 1;
+        if (!SEGMENT.matcher(site.key()).matches() || at >= segments.length) {
+            throw new NotFound(UNKNOWN_PATH);
         }
         List<String> rest = List.of(segments).subList(at + 1, segments.length);
         return switch (segments[at]) {
             case "fhir" -> new Fhir(site, String.join("/", rest));
             case "wado" -> wado(site, rest);
-            default -> throw new NotFound("Unknown path; try /{config}/fhir/ImagingStudy?patient=...");
+            default -> throw new NotFound(UNKNOWN_PATH);
         };
     }
 
