@@ -97,6 +97,13 @@ sealed interface Route {
                     resource = Resource.FRAMES;
                     frames = frameList(s.get(at));
                     at++;
+                    if (at < s.size() && s.get(at).equals("rendered")) {
+                        if (frames.size() != 1) {
+                            throw new BadRequest("Render one frame at a time: .../frames/{n}/rendered");
+                        }
+                        resource = Resource.RENDERED;
+                        at++;
+                    }
                 }
                 default -> throw new NotFound("Unknown WADO-RS resource '" + (SEGMENT.matcher(what).matches() ? what : "?") + "'");
             }

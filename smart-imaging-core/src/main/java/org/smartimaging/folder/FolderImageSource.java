@@ -70,9 +70,10 @@ final class FolderImageSource implements ImageSource {
                 if (request.sopInstanceUid() == null) {
                     throw new ImagingException.NotFound("The folder source renders single instances: .../instances/{uid}/rendered");
                 }
-                yield render(instances.get(0), RenderOptions.fromRequest(request.accept(), request.query(), false));
+                yield render(instances.get(0), request.renderedFrame(),
+                        RenderOptions.fromRequest(request.accept(), request.query(), false));
             }
-            case THUMBNAIL -> render(representative(instances), RenderOptions.fromRequest(request.accept(), request.query(), true));
+            case THUMBNAIL -> render(representative(instances), 1, RenderOptions.fromRequest(request.accept(), request.query(), true));
             default -> throw new ImagingException.NotFound(
                     "The folder source does not serve " + request.resource().name().toLowerCase() + " yet");
         };
@@ -88,9 +89,9 @@ final class FolderImageSource implements ImageSource {
         return series.get(series.size() / 2);
     }
 
-    private static Retrieval render(IndexedInstance instance, RenderOptions options) {
+    private static Retrieval render(IndexedInstance instance, int frame, RenderOptions options) {
         try {
-            return Retrieval.ready(Renderer.render(instance.file(), options).body());
+            return Retrieval.ready(Renderer.render(instance.file(), frame, options).body());
         } catch (IOException e) {
             throw new ImagingException.NotAcceptable("The instance's pixel data cannot be read for rendering");
         }

@@ -49,6 +49,11 @@ public record RetrieveRequest(
         return new RetrieveRequest(studyUid, null, null, resource, List.of(), null, Map.of());
     }
 
+    /** The frame (1-based) a {@link Resource#RENDERED} request asks for: {@code .../frames/{n}/rendered}, else 1. */
+    public int renderedFrame() {
+        return frames.isEmpty() ? 1 : frames.get(0);
+    }
+
     /** The request path below the WADO base, e.g. {@code /studies/1.2/series/3.4/metadata}. */
     public String relativePath() {
         StringBuilder path = new StringBuilder("/studies/").append(studyInstanceUid);
@@ -60,7 +65,7 @@ public record RetrieveRequest(
         }
         switch (resource) {
             case METADATA -> path.append("/metadata");
-            case RENDERED -> path.append("/rendered");
+            case RENDERED -> path.append(frames.isEmpty() ? "" : "/frames/" + frames.get(0)).append("/rendered");
             case THUMBNAIL -> path.append("/thumbnail");
             case FRAMES -> path.append("/frames/").append(
                     String.join(",", frames.stream().map(String::valueOf).toList()));

@@ -433,6 +433,8 @@ class ImagingEngineTest {
         assertThat(get(engine, wado + "/studies/1.2." + "3".repeat(70), "t").status()).isEqualTo(400);
         assertThat(get(engine, wado + "/studies/1.2.abc", "t").status()).isEqualTo(400);
         assertThat(get(engine, wado + study + "/series/1.2.3/instances/x", "t").status()).isEqualTo(400);
+        assertThat(get(engine, wado + study + "/series/1.2.3/instances/4.5/frames/1,2/rendered", "t").status()).isEqualTo(400);
+        assertThat(get(engine, wado + study + "/series/1.2.3/instances/4.5/frames/0", "t").status()).isEqualTo(400);
     }
 
     @Test

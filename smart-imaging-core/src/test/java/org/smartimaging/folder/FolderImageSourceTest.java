@@ -63,4 +63,40 @@ class FolderImageSourceTest {
 
         assertThatThrownBy(() -> source.retrieve(crossed)).isInstanceOf(ImagingException.NotFound.class);
     }
+
+    @Test
+    void rendersTheAskedFrameOfAMultiFrameImage() throws Exception {
+        String study = TestStudies.newUid();
+        String series = TestStudies.newUid();
+        String sop = TestStudies.newUid();
+        org.smartimaging.dicom.Attributes image = TestStudies.image("MRN-MF", "CT", study, series, 1, sop, 1, 4);
+        image.setInt(org.smartimaging.dicom.Tag.NumberOfFrames, org.smartimaging.dicom.VR.IS, 3);
+        byte[] pixels = new byte[3 * 4 * 4 * 2];
+        for (int frame = 0; frame < 3; frame++) {
+            for (int p = 0; p < 16; p++) {
+                int value = frame * 2000; // frame 1 black, frame 2 mid grey, frame 3 white in 0..4000
+                pixels[(frame * 16 + p) * 2] = (byte) value;
+                pixels[(frame * 16 + p) * 2 + 1] = (byte) (value >> 8);
+            }
+        }
+        image.setBytes(org.smartimaging.dicom.Tag.PixelData, org.smartimaging.dicom.VR.OW, pixels);
+        Files.createDirectories(root.resolve("mf"));
+        org.smartimaging.dicom.DicomFileWriter.write(root.resolve("mf/1.dcm"), image, org.smartimaging.dicom.Uids.ExplicitVRLittleEndian);
+        FolderImageSource source = new FolderImageSource(new FolderIndex(root, Duration.ofSeconds(10), new MutableClock(), 1000));
+
+        int[] centre = new int[3];
+        for (int frame = 1; frame <= 3; frame++) {
+            var body = ((org.smartimaging.spi.Retrieval.Ready) source.retrieve(new RetrieveRequest(study, series, sop,
+                    RetrieveRequest.Resource.RENDERED, java.util.List.of(frame), "image/png",
+                    java.util.Map.of("window", java.util.List.of("2000,4000"))))).body();
+            var out = new java.io.ByteArrayOutputStream();
+            body.writeTo(out);
+            centre[frame - 1] = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(out.toByteArray())).getRaster().getSample(2, 2, 0);
+        }
+
+        assertThat(centre[0]).isLessThan(centre[1]);
+        assertThat(centre[1]).isLessThan(centre[2]);
+        assertThatThrownBy(() -> source.retrieve(new RetrieveRequest(study, series, sop, RetrieveRequest.Resource.RENDERED,
+                java.util.List.of(9), null, java.util.Map.of()))).isInstanceOf(ImagingException.NotFound.class);
+    }
 }

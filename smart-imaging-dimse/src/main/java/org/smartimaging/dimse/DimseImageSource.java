@@ -175,8 +175,9 @@ final class DimseImageSource implements ImageSource {
                 .filter(i -> i.seriesInstanceUid().equals(firstSeries))
                 .sorted(Comparator.comparing(CachedStudy.Instance::instanceNumber, Comparator.nullsLast(Comparator.naturalOrder())))
                 .toList();
+        CachedStudy.Instance shown = thumbnail ? series.get(series.size() / 2) : selected.get(0);
         try {
-            return Retrieval.ready(Renderer.render(study.file(series.get(series.size() / 2)),
+            return Retrieval.ready(Renderer.render(study.file(shown), thumbnail ? 1 : request.renderedFrame(),
                     RenderOptions.fromRequest(request.accept(), request.query(), thumbnail)).body());
         } catch (IOException e) {
             throw new ImagingException.NotAcceptable("The instance's pixel data cannot be read for rendering");
