@@ -14,9 +14,7 @@ public record AssociateAccept(String calledAe, String callingAe, List<Presentati
     }
 
     byte[] encode() {
-        PduFormat.Writer w = new PduFormat.Writer();
-        w.u16(1).zeros(2).ae(calledAe).ae(callingAe).zeros(32);
-        w.item(0x10, PduFormat.APPLICATION_CONTEXT);
+        PduFormat.Writer w = AssociatePdu.start(calledAe, callingAe);
         for (PresentationContext pc : presentationContexts) {
             PduFormat.Writer item = new PduFormat.Writer();
             item.u8(pc.id()).u8(0).u8(pc.result()).u8(0);
@@ -29,43 +27,27 @@ public record AssociateAccept(String calledAe, String callingAe, List<Presentati
     }
 
     static AssociateAccept parse(byte[] body, int length) throws DicomNetworkException {
-        PduFormat.Reader r = new PduFormat.Reader(body, 0, length);
-        r.u16();
-        r.skip(2);
-        String called = r.ascii(16);
-        String calling = r.ascii(16);
-        r.skip(32);
+        AssociatePdu.Fields fields = AssociatePdu.read(body, length, CONTEXT_ITEM, "A-ASSOCIATE-AC");
         List<PresentationContext> contexts = new ArrayList<>();
-        UserInformation user = null;
-        while (r.hasRemaining()) {
-            int type = r.u8();
-            r.u8();
-            PduFormat.Reader item = r.slice(r.u16());
-            if (type == CONTEXT_ITEM) {
-                int id = item.u8();
+        for (PduFormat.Reader item : fields.contextItems()) {
+            int id = item.u8();
+            item.u8();
+            int result = item.u8();
+            item.u8();
+            String ts = null;
+            while (item.hasRemaining()) {
+                int subType = item.u8();
                 item.u8();
-                int result = item.u8();
-                item.u8();
-                String ts = null;
-                while (item.hasRemaining()) {
-                    int subType = item.u8();
-                    item.u8();
-                    String uid = item.ascii(item.u16());
-                    if (subType == 0x40) {
-                        ts = uid;
-                    }
+                String uid = item.ascii(item.u16());
+                if (subType == 0x40) {
+                    ts = uid;
                 }
-                if (id % 2 == 0) {
-                    throw new DicomNetworkException("A-ASSOCIATE-AC: presentation context id " + id + " is even");
-                }
-                contexts.add(new PresentationContext(id, "", ts == null || ts.isEmpty() ? List.of() : List.of(ts), result));
-            } else if (type == 0x50) {
-                user = UserInformation.read(item);
             }
+            if (id % 2 == 0) {
+                throw new DicomNetworkException("A-ASSOCIATE-AC: presentation context id " + id + " is even");
+            }
+            contexts.add(new PresentationContext(id, "", ts == null || ts.isEmpty() ? List.of() : List.of(ts), result));
         }
-        if (user == null) {
-            throw new DicomNetworkException("A-ASSOCIATE-AC without user information item");
-        }
-        return new AssociateAccept(called, calling, contexts, user);
+        return new AssociateAccept(fields.calledAe(), fields.callingAe(), contexts, fields.userInformation());
     }
 }

@@ -15,9 +15,7 @@ public record AssociateRequest(String calledAe, String callingAe, List<Presentat
 
     /** The PDU body (after the 6-byte PDU header). */
     byte[] encode() {
-        PduFormat.Writer w = new PduFormat.Writer();
-        w.u16(1).zeros(2).ae(calledAe).ae(callingAe).zeros(32);
-        w.item(0x10, PduFormat.APPLICATION_CONTEXT);
+        PduFormat.Writer w = AssociatePdu.start(calledAe, callingAe);
         for (PresentationContext pc : presentationContexts) {
             PduFormat.Writer item = new PduFormat.Writer();
             item.u8(pc.id()).zeros(3).item(0x30, pc.abstractSyntax());
@@ -29,48 +27,31 @@ public record AssociateRequest(String calledAe, String callingAe, List<Presentat
     }
 
     static AssociateRequest parse(byte[] body, int length) throws DicomNetworkException {
-        PduFormat.Reader r = new PduFormat.Reader(body, 0, length);
-        int version = r.u16();
-        if ((version & 1) == 0) {
+        AssociatePdu.Fields fields = AssociatePdu.read(body, length, CONTEXT_ITEM, "A-ASSOCIATE-RQ");
+        if ((fields.version() & 1) == 0) {
             throw new DicomNetworkException("A-ASSOCIATE-RQ: protocol version 1 not supported by the peer");
         }
-        r.skip(2);
-        String called = r.ascii(16);
-        String calling = r.ascii(16);
-        r.skip(32);
         List<PresentationContext> contexts = new ArrayList<>();
-        UserInformation user = null;
-        while (r.hasRemaining()) {
-            int type = r.u8();
-            r.u8();
-            PduFormat.Reader item = r.slice(r.u16());
-            if (type == CONTEXT_ITEM) {
-                int id = item.u8();
-                item.skip(3);
-                String abstractSyntax = null;
-                List<String> transferSyntaxes = new ArrayList<>();
-                while (item.hasRemaining()) {
-                    int subType = item.u8();
-                    item.u8();
-                    int subLength = item.u16();
-                    String uid = item.ascii(subLength);
-                    if (subType == 0x30) {
-                        abstractSyntax = uid;
-                    } else if (subType == 0x40) {
-                        transferSyntaxes.add(uid);
-                    }
+        for (PduFormat.Reader item : fields.contextItems()) {
+            int id = item.u8();
+            item.skip(3);
+            String abstractSyntax = null;
+            List<String> transferSyntaxes = new ArrayList<>();
+            while (item.hasRemaining()) {
+                int subType = item.u8();
+                item.u8();
+                String uid = item.ascii(item.u16());
+                if (subType == 0x30) {
+                    abstractSyntax = uid;
+                } else if (subType == 0x40) {
+                    transferSyntaxes.add(uid);
                 }
-                if (abstractSyntax == null || id % 2 == 0) {
-                    throw new DicomNetworkException("A-ASSOCIATE-RQ: presentation context " + id + " is malformed");
-                }
-                contexts.add(new PresentationContext(id, abstractSyntax, transferSyntaxes, 0));
-            } else if (type == 0x50) {
-                user = UserInformation.read(item);
             }
+            if (abstractSyntax == null || id % 2 == 0) {
+                throw new DicomNetworkException("A-ASSOCIATE-RQ: presentation context " + id + " is malformed");
+            }
+            contexts.add(new PresentationContext(id, abstractSyntax, transferSyntaxes, 0));
         }
-        if (user == null) {
-            throw new DicomNetworkException("A-ASSOCIATE-RQ without user information item");
-        }
-        return new AssociateRequest(called, calling, contexts, user);
+        return new AssociateRequest(fields.calledAe(), fields.callingAe(), contexts, fields.userInformation());
     }
 }
