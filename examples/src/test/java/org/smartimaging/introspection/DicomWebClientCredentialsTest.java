@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +27,9 @@ import org.smartimaging.engine.ImagingEngine;
 import org.smartimaging.engine.ImagingRequest;
 import org.smartimaging.engine.ImagingResponse;
 import org.smartimaging.engine.ServerOptions;
-import org.smartimaging.testing.DcmtkStudyWriter;
+import org.smartimaging.testing.Bodies;
 import org.smartimaging.testing.DcmtkStudyWriter.Study;
+import org.smartimaging.testing.DcmtkStudyWriter;
 import org.smartimaging.testing.Multipart;
 import org.smartimaging.testing.MutableClock;
 import org.smartimaging.testing.OrthancServer;
@@ -179,11 +178,11 @@ class DicomWebClientCredentialsTest {
         oauth.resetCounts();
 
         JsonNode bundle = search();
-        String address = addresses(bundle).get(0);
+        String address = Bodies.endpointAddresses(bundle).get(0);
         ImagingResponse wado = engine.handle(ImagingRequest.get(address.substring(BASE.length()) + "/studies/"
                 + STUDY.studyUid(), Map.of(), Map.of("Authorization", "Bearer any"), BASE));
         assertThat(wado.status()).isEqualTo(200);
-        byte[] body = bytes(wado);
+        byte[] body = Bodies.read(wado.body());
         assertThat(Multipart.parts(wado.body().contentType(), body)).hasSize(2);
         search();
 
@@ -247,7 +246,7 @@ class DicomWebClientCredentialsTest {
         ImagingResponse search = engine.handle(ImagingRequest.get("/pacs/fhir/ImagingStudy",
                 Map.of("patient", List.of(STUDY.patientId())), Map.of("Authorization", "Bearer any"), BASE));
 
-        String outcome = text(search);
+        String outcome = new String(Bodies.read(search.body()), StandardCharsets.UTF_8);
         assertThat(search.status()).as(outcome).isEqualTo(502);
         assertThat(outcome)
                 .contains("refused our client credentials")
@@ -279,7 +278,7 @@ class DicomWebClientCredentialsTest {
     private JsonNode search() throws IOException {
         ImagingResponse search = engine.handle(ImagingRequest.get("/pacs/fhir/ImagingStudy",
                 Map.of("patient", List.of(STUDY.patientId())), Map.of("Authorization", "Bearer any"), BASE));
-        String text = text(search);
+        String text = new String(Bodies.read(search.body()), StandardCharsets.UTF_8);
         assertThat(search.status()).as(text).isEqualTo(200);
         JsonNode bundle = TestEhr.JSON.readTree(text);
         assertThat(bundle.path("entry")).hasSize(1);
@@ -306,34 +305,5 @@ class DicomWebClientCredentialsTest {
         String token = answer.body().trim();
         assertThat(token).isNotEmpty().isNotEqualTo("nil");
         return token;
-    }
-
-    private static List<String> addresses(JsonNode node) {
-        List<String> found = new ArrayList<>();
-        if (node.isObject()) {
-            if (node.has("address")) {
-                found.add(node.get("address").asText());
-            }
-            node.forEach(child -> found.addAll(addresses(child)));
-        } else if (node.isArray()) {
-            node.forEach(child -> found.addAll(addresses(child)));
-        }
-        return found;
-    }
-
-    private static String text(ImagingResponse response) {
-        try {
-            return new String(bytes(response), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] bytes(ImagingResponse response) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (var body = response.body()) {
-            body.writeTo(out);
-        }
-        return out.toByteArray();
     }
 }

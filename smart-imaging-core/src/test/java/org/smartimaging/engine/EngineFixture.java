@@ -2,7 +2,6 @@ package org.smartimaging.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.smartimaging.testing.Bodies;
 
 /** Drives an {@link ImagingEngine} the way a transport would, and reads its answers. */
 final class EngineFixture {
@@ -54,13 +54,7 @@ final class EngineFixture {
             path = path.substring(0, q);
         }
         ImagingResponse response = engine.handle(ImagingRequest.get(path, query, headers, BASE));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (var body = response.body()) {
-            body.writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Answer(response.status(), response.headers(), response.body().contentType(), out.toByteArray());
+        return new Answer(response.status(), response.headers(), response.body().contentType(), Bodies.read(response.body()));
     }
 
     /** The path of an absolute URL the engine returned, below {@link #BASE}. */

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smartimaging.engine.ImagingEngine;
 import org.smartimaging.engine.ImagingRequest;
-import org.smartimaging.engine.ImagingResponse;
 import org.smartimaging.engine.ServerOptions;
+import org.smartimaging.testing.Bodies;
 import org.smartimaging.testing.TestStudies;
 
 /** What the engine writes is valid FHIR R4, checked by HAPI's instance validator. */
@@ -56,13 +56,7 @@ class R4ValidationTest {
     private static String get(String path, String query) {
         var response = engine.handle(ImagingRequest.get(path, query == null ? java.util.Map.of()
                 : java.util.Map.of("patient", List.of(query)), java.util.Map.of("Authorization", "Bearer x"), "http://localhost/api"));
-        var out = new java.io.ByteArrayOutputStream();
-        try (var body = response.body()) {
-            body.writeTo(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return new String(Bodies.read(response.body()), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static List<SingleValidationMessage> errors(String json) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.RetrieveRequest;
 import org.smartimaging.spi.StudyQuery;
+import org.smartimaging.testing.Bodies;
 import org.smartimaging.testing.MutableClock;
 import org.smartimaging.testing.TestStudies;
 
@@ -89,9 +90,7 @@ class FolderImageSourceTest {
             var body = ((org.smartimaging.spi.Retrieval.Ready) source.retrieve(new RetrieveRequest(study, series, sop,
                     RetrieveRequest.Resource.RENDERED, java.util.List.of(frame), "image/png",
                     java.util.Map.of("window", java.util.List.of("2000,4000"))))).body();
-            var out = new java.io.ByteArrayOutputStream();
-            body.writeTo(out);
-            centre[frame - 1] = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(out.toByteArray())).getRaster().getSample(2, 2, 0);
+            centre[frame - 1] = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(Bodies.read(body))).getRaster().getSample(2, 2, 0);
         }
 
         assertThat(centre[0]).isLessThan(centre[1]);

@@ -3,11 +3,9 @@ package org.smartimaging.dicomweb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,6 +14,7 @@ import org.smartimaging.engine.ImagingEngine;
 import org.smartimaging.engine.ImagingRequest;
 import org.smartimaging.engine.ImagingResponse;
 import org.smartimaging.engine.ServerOptions;
+import org.smartimaging.testing.Bodies;
 import org.smartimaging.testing.DcmtkStudyWriter.Study;
 import org.smartimaging.testing.DcmtkStudyWriter;
 import org.smartimaging.testing.Multipart;
@@ -47,7 +46,7 @@ class DicomWebThroughEngineTest {
                     .build())) {
                 ImagingResponse search = engine.handle(ImagingRequest.get("/pacs/fhir/ImagingStudy",
                         Map.of("patient", List.of("MRN-E")), Map.of("Authorization", "Bearer any"), BASE));
-                String bundleText = new String(bytes(search), java.nio.charset.StandardCharsets.UTF_8);
+                String bundleText = new String(Bodies.read(search.body()), java.nio.charset.StandardCharsets.UTF_8);
                 assertThat(search.status()).as(bundleText).isEqualTo(200);
                 JsonNode bundle = Sources.JSON.readTree(bundleText);
                 assertThat(bundle.path("entry")).hasSize(1);
@@ -57,13 +56,13 @@ class DicomWebThroughEngineTest {
                 assertThat(study.path("numberOfSeries").asInt()).isEqualTo(2);
                 assertThat(study.path("numberOfInstances").asInt()).isEqualTo(4);
 
-                String address = addresses(bundle).get(0);
+                String address = Bodies.endpointAddresses(bundle).get(0);
                 assertThat(address).startsWith(BASE + "/pacs/wado/");
                 ImagingResponse wado = engine.handle(ImagingRequest.get(
                         address.substring(BASE.length()) + "/studies/" + STUDY.studyUid(), Map.of(),
                         Map.of("Authorization", "Bearer any"), BASE));
                 assertThat(wado.status()).isEqualTo(200);
-                byte[] viaEngine = bytes(wado);
+                byte[] viaEngine = Bodies.read(wado.body());
                 HttpResponse<byte[]> direct = orthanc.get("/dicom-web/studies/" + STUDY.studyUid(),
                         DicomWebSource.ACCEPT_INSTANCES);
                 assertThat(Multipart.parts(wado.body().contentType(), viaEngine))
@@ -72,26 +71,5 @@ class DicomWebThroughEngineTest {
                                 direct.headers().firstValue("Content-Type").orElseThrow(), direct.body()));
             }
         }
-    }
-
-    private static List<String> addresses(JsonNode node) {
-        List<String> found = new ArrayList<>();
-        if (node.isObject()) {
-            if (node.has("address")) {
-                found.add(node.get("address").asText());
-            }
-            node.forEach(child -> found.addAll(addresses(child)));
-        } else if (node.isArray()) {
-            node.forEach(child -> found.addAll(addresses(child)));
-        }
-        return found;
-    }
-
-    private static byte[] bytes(ImagingResponse response) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (var body = response.body()) {
-            body.writeTo(out);
-        }
-        return out.toByteArray();
     }
 }

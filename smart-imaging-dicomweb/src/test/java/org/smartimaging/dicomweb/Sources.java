@@ -2,7 +2,6 @@ package org.smartimaging.dicomweb;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +14,7 @@ import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImageSourceProvider;
 import org.smartimaging.spi.ResponseBody;
 import org.smartimaging.spi.Retrieval;
+import org.smartimaging.testing.Bodies;
 
 /** Builds sources the way the config loader does: ServiceLoader by type, then unknown fields rejected. */
 final class Sources {
@@ -63,13 +63,7 @@ final class Sources {
     /** The body of a ready retrieval, read whole (tests only; the source itself never buffers). */
     static Body read(Retrieval retrieval) {
         ResponseBody body = ((Retrieval.Ready) retrieval).body();
-        try (body) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            body.writeTo(out);
-            return new Body(body.status(), body.contentType(), out.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new Body(body.status(), body.contentType(), Bodies.read(body));
     }
 
     record Body(int status, String contentType, byte[] bytes) {}

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import org.smartimaging.engine.ImagingEngine;
 import org.smartimaging.engine.ImagingRequest;
 import org.smartimaging.engine.ImagingResponse;
 import org.smartimaging.engine.ServerOptions;
+import org.smartimaging.testing.Bodies;
 import org.smartimaging.testing.Multipart;
 import org.smartimaging.testing.TestStudies;
 
@@ -75,13 +75,7 @@ class DimseEngineTest {
         }
         ImagingResponse response = engine.handle(ImagingRequest.get(path, query,
                 accept == null ? Map.of("Authorization", "Bearer t") : Map.of("Authorization", "Bearer t", "Accept", accept), BASE));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (var body = response.body()) {
-            body.writeTo(out);
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
-        return new Answer(response.status(), response.headers(), response.body().contentType(), out.toByteArray());
+        return new Answer(response.status(), response.headers(), response.body().contentType(), Bodies.read(response.body()));
     }
 
     @Test

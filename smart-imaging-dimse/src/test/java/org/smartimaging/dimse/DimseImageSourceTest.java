@@ -22,6 +22,7 @@ import org.smartimaging.spi.Retrieval;
 import org.smartimaging.spi.RetrieveRequest;
 import org.smartimaging.spi.StudyQuery;
 import org.smartimaging.spi.StudyRecord;
+import org.smartimaging.testing.Bodies;
 import org.smartimaging.testing.Multipart;
 import org.smartimaging.testing.TestStudies;
 
@@ -124,9 +125,9 @@ class DimseImageSourceTest {
         String series = other.seriesInstanceUids().get(0);
         String sop = other.sopInstanceUids().get(1);
 
-        byte[] instance = Sources.bytes(((Retrieval.Ready) cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, sop,
+        byte[] instance = Bodies.read(((Retrieval.Ready) cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, sop,
                 RetrieveRequest.Resource.INSTANCES, List.of(), null, Map.of()))).body());
-        byte[] metadata = Sources.bytes(((Retrieval.Ready) cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, null,
+        byte[] metadata = Bodies.read(((Retrieval.Ready) cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, null,
                 RetrieveRequest.Resource.METADATA, List.of(), "application/dicom+json", Map.of()))).body());
 
         List<byte[]> parts = Multipart.parts(contentTypeOf(instance), instance);
@@ -151,8 +152,8 @@ class DimseImageSourceTest {
                 RetrieveRequest.Resource.THUMBNAIL, List.of(), null, Map.of()));
 
         assertThat(((Retrieval.Ready) rendered).body().contentType()).isEqualTo("image/png");
-        assertThat(Sources.bytes(((Retrieval.Ready) rendered).body())).startsWith(pngSignature);
-        assertThat(Sources.bytes(((Retrieval.Ready) thumbnail).body())).startsWith(pngSignature);
+        assertThat(Bodies.read(((Retrieval.Ready) rendered).body())).startsWith(pngSignature);
+        assertThat(Bodies.read(((Retrieval.Ready) thumbnail).body())).startsWith(pngSignature);
         assertThatThrownBy(() -> cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, null,
                 RetrieveRequest.Resource.RENDERED, List.of(), null, Map.of()))).isInstanceOf(ImagingException.NotFound.class);
     }
@@ -173,7 +174,7 @@ class DimseImageSourceTest {
         Retrieval again = source.retrieve(request);
         assertThat(again).isInstanceOf(Retrieval.Ready.class);
         String contentType = ((Retrieval.Ready) again).body().contentType();
-        Sources.bytes(((Retrieval.Ready) again).body());
+        Bodies.read(((Retrieval.Ready) again).body());
         List<byte[]> parts = Multipart.parts(contentType.replaceAll("boundary=.*", "boundary=" + boundaryOf(body)), body);
         assertThat(parts).hasSize(study.files().size());
         Map<String, byte[]> served = new HashMap<>();

@@ -2,7 +2,6 @@ package org.smartimaging.dimse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,9 +13,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.smartimaging.spi.ConfigSection;
 import org.smartimaging.spi.HostEnvironment;
-import org.smartimaging.spi.ResponseBody;
 import org.smartimaging.spi.Retrieval;
 import org.smartimaging.spi.RetrieveRequest;
+import org.smartimaging.testing.Bodies;
 
 /** Builds dicom-dimse sources from JSON the way the config loader does, and polls retrievals. */
 final class Sources {
@@ -43,7 +42,7 @@ final class Sources {
         while (System.nanoTime() < until) {
             Retrieval r = source.retrieve(request);
             if (r instanceof Retrieval.Ready ready) {
-                return bytes(ready.body());
+                return Bodies.read(ready.body());
             }
             sleep(Math.min(200, ((Retrieval.Pending) r).retryAfter().toMillis()));
         }
@@ -61,16 +60,6 @@ final class Sources {
             sleep(100);
         }
         throw new AssertionError("still pending after " + timeout);
-    }
-
-    static byte[] bytes(ResponseBody body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (body) {
-            body.writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     /** The data set bytes of a Part 10 file: everything after the File Meta Information. */
