@@ -17,6 +17,7 @@ import org.smartimaging.token.StudyTokenCodec;
  * GET {base}/{key}/fhir/metadata                                     CapabilityStatement
  * GET {base}/{key}/fhir/.well-known/smart-configuration              SMART discovery
  * GET {base}/{key}/wado/{studyToken}/studies/{uid}[/series/{uid}[/instances/{uid}]][/metadata]
+ * OPTIONS (any path)                                                 CORS preflight, before any authorization
  * </pre>
  *
  * <p>Thread-safe; build one per server with {@link ServerOptions}, close it on shutdown.
@@ -30,6 +31,7 @@ public final class ImagingEngine implements AutoCloseable {
     private final ImagingStudySearch search;
     private final WadoRetrieval wado;
     private final Discovery discovery;
+    private final Cors cors;
 
     /**
      * Loads and validates every configuration.
@@ -44,13 +46,25 @@ public final class ImagingEngine implements AutoCloseable {
         this.search = new ImagingStudySearch(studyTokens, options.maxStudiesPerSearch(), options.clock());
         this.wado = new WadoRetrieval(studyTokens, options.clock());
         this.discovery = new Discovery(options.clock());
+        this.cors = new Cors(options.corsAllowedOrigins());
     }
 
     /** Never throws: every failure is an {@code OperationOutcome} with its status. */
     public ImagingResponse handle(ImagingRequest request) {
+        if (Cors.isPreflight(request)) {
+            return cors.preflight(request);
+        }
+        ImagingResponse response = answer(request);
+        if (!response.headers().containsKey("Cache-Control")) {
+            response = response.withHeader("Cache-Control", "no-store");
+        }
+        return cors.decorate(request, response);
+    }
+
+    private ImagingResponse answer(ImagingRequest request) {
         try {
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-                return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", "GET, HEAD"));
+                return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", Cors.ALLOWED_METHODS));
             }
             Route route = Route.parse(request.rawPath(), options.maxPathLength());
             if (route instanceof Route.Wado wadoRoute) {
