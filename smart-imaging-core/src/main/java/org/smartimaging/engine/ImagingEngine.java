@@ -17,6 +17,8 @@ import org.smartimaging.token.StudyTokenCodec;
  * GET {base}/{key}/fhir/metadata                                     CapabilityStatement
  * GET {base}/{key}/fhir/.well-known/smart-configuration              SMART discovery
  * GET {base}/{key}/wado/{studyToken}/studies/{uid}[/series/{uid}[/instances/{uid}]][/metadata]
+ * GET {base}/{key}/wado/{studyToken}/studies[/{uid}/series[/{uid}/instances]], /studies/{uid}/instances
+ *                                                                    QIDO-RS within the token's studies
  * OPTIONS (any path)                                                 CORS preflight, before any authorization
  * </pre>
  *
@@ -30,6 +32,7 @@ public final class ImagingEngine implements AutoCloseable {
     private final SiteRegistry sites;
     private final ImagingStudySearch search;
     private final WadoRetrieval wado;
+    private final QidoSearch qido;
     private final Discovery discovery;
     private final Cors cors;
 
@@ -45,6 +48,7 @@ public final class ImagingEngine implements AutoCloseable {
                 options.studyTokenLifetime(), options.clock());
         this.search = new ImagingStudySearch(studyTokens, options.maxStudiesPerSearch(), options.clock());
         this.wado = new WadoRetrieval(studyTokens, options.clock());
+        this.qido = new QidoSearch(wado, options.maxStudiesPerSearch(), options.clock());
         this.discovery = new Discovery(options.clock());
         this.cors = new Cors(options.corsAllowedOrigins());
     }
@@ -69,6 +73,9 @@ public final class ImagingEngine implements AutoCloseable {
             Route route = Route.parse(request.rawPath(), options.maxPathLength());
             if (route instanceof Route.Wado wadoRoute) {
                 return wado.retrieve(site(wadoRoute.site()), wadoRoute, request);
+            }
+            if (route instanceof Route.Qido qidoRoute) {
+                return qido.search(site(qidoRoute.site()), qidoRoute, request);
             }
             return fhir((Route.Fhir) route, request);
         } catch (ImagingException e) {
