@@ -18,6 +18,7 @@ import org.smartimaging.token.StudyTokenCodec;
  * GET {base}/{key}/fhir/.well-known/smart-configuration              SMART discovery
  * GET {base}/{key}/wado/{studyToken}/studies/{uid}[/series/{uid}[/instances/{uid}]][/metadata]
  * GET {base}/.well-known/jwks.json                                   public study-token keys (ES256 only)
+ * OPTIONS (any path)                                                 CORS preflight, before any authorization
  * </pre>
  *
  * <p>Thread-safe; build one per server with {@link ServerOptions}, close it on shutdown.
@@ -34,6 +35,7 @@ public final class ImagingEngine implements AutoCloseable {
     private final WadoRetrieval wado;
     private final Discovery discovery;
     private final StudyTokenCodec studyTokenCodec;
+    private final Cors cors;
 
     /**
      * Loads and validates every configuration.
@@ -48,13 +50,25 @@ public final class ImagingEngine implements AutoCloseable {
         this.search = new ImagingStudySearch(studyTokens, options.maxStudiesPerSearch(), options.clock());
         this.wado = new WadoRetrieval(studyTokens, options.clock());
         this.discovery = new Discovery(options.clock());
+        this.cors = new Cors(options.corsAllowedOrigins());
     }
 
     /** Never throws: every failure is an {@code OperationOutcome} with its status. */
     public ImagingResponse handle(ImagingRequest request) {
+        if (Cors.isPreflight(request)) {
+            return cors.preflight(request);
+        }
+        ImagingResponse response = answer(request);
+        if (!response.headers().containsKey("Cache-Control")) {
+            response = response.withHeader("Cache-Control", "no-store");
+        }
+        return cors.decorate(request, response);
+    }
+
+    private ImagingResponse answer(ImagingRequest request) {
         try {
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-                return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", "GET, HEAD"));
+                return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", Cors.ALLOWED_METHODS));
             }
             if (request.rawPath().equals(JWKS_PATH)) {
                 return jwks();

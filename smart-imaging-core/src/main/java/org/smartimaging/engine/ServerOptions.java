@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.smartimaging.token.StudyTokenKeys;
@@ -39,6 +40,7 @@ public final class ServerOptions {
     private final Duration studyTokenLifetime;
     private final int maxStudiesPerSearch;
     private final int maxPathLength;
+    private final Optional<Set<String>> corsAllowedOrigins;
     private final Clock clock;
 
     private ServerOptions(Builder builder) {
@@ -56,6 +58,7 @@ public final class ServerOptions {
         this.studyTokenLifetime = builder.studyTokenLifetime;
         this.maxStudiesPerSearch = builder.maxStudiesPerSearch;
         this.maxPathLength = builder.maxPathLength;
+        this.corsAllowedOrigins = builder.corsAllowedOrigins;
         this.clock = builder.clock;
     }
 
@@ -120,6 +123,14 @@ public final class ServerOptions {
         return maxPathLength;
     }
 
+    /**
+     * The browser origins (e.g. {@code https://viewer.example.org}) whose pages may read answers;
+     * empty (the default) admits any origin. See {@link Builder#corsAllowedOrigins}.
+     */
+    public Optional<Set<String>> corsAllowedOrigins() {
+        return corsAllowedOrigins;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -137,6 +148,7 @@ public final class ServerOptions {
         private Duration studyTokenLifetime = Duration.ofHours(1);
         private int maxStudiesPerSearch = 1000;
         private int maxPathLength = 8 * 1024;
+        private Optional<Set<String>> corsAllowedOrigins = Optional.empty();
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -246,6 +258,24 @@ public final class ServerOptions {
 
         public Builder maxStudiesPerSearch(int max) {
             this.maxStudiesPerSearch = max;
+            return this;
+        }
+
+        /**
+         * Restricts cross-origin (CORS) access to these origins, each {@code scheme://host[:port]},
+         * compared case-insensitively; an empty set admits no other origin. By default any origin
+         * may call the server: access tokens travel in the {@code Authorization} header, never in
+         * cookies, so a page from another origin gains nothing it could not send itself. Narrow it
+         * when a policy asks that only known apps run in browsers.
+         */
+        public Builder corsAllowedOrigins(Set<String> origins) {
+            this.corsAllowedOrigins = Optional.of(Set.copyOf(origins));
+            return this;
+        }
+
+        /** Admits any origin again (the default). */
+        public Builder corsAnyOrigin() {
+            this.corsAllowedOrigins = Optional.empty();
             return this;
         }
 

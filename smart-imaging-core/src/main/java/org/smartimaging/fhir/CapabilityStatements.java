@@ -41,6 +41,7 @@ public final class CapabilityStatements {
         statement.addFormat("json");
 
         CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
+        rest.getSecurity().setCors(true); // every route answers CORS preflights and real requests
         rest.getSecurity().addService(new CodeableConcept(new Coding(
                 "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
         Extension oauthUris = new Extension(OAUTH_URIS);

@@ -44,8 +44,7 @@ public final class SmartImagingServlet extends HttpServlet {
         ResponseBody body = answer.body();
         try (body) {
             response.setStatus(answer.status());
-            answer.headers().forEach(response::setHeader);
-            response.setHeader("Cache-Control", "no-store");
+            answer.headers().forEach(response::setHeader); // the engine sets Cache-Control per answer
             response.setContentType(body.contentType());
             if (body.contentLength() >= 0) {
                 response.setContentLengthLong(body.contentLength());

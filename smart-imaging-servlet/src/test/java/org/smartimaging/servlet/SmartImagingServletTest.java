@@ -88,8 +88,30 @@ class SmartImagingServletTest {
         HttpResponse<String> post = send("POST", base + "/open/fhir/ImagingStudy");
 
         assertThat(post.statusCode()).isEqualTo(405);
-        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD, OPTIONS");
         assertThat(post.body()).contains("OperationOutcome");
+    }
+
+    @Test
+    void corsPreflightIsAnsweredThroughTheContainer() throws Exception {
+        HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/open/fhir/ImagingStudy"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example.org")
+                .header("Access-Control-Request-Method", "GET")
+                .header("Access-Control-Request-Headers", "authorization")
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example.org");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
+                h -> assertThat(h).contains("Authorization"));
+    }
+
+    @Test
+    void cacheControlComesFromTheEngine() throws Exception {
+        HttpResponse<String> metadata = send("GET", base + "/open/fhir/metadata");
+
+        assertThat(metadata.headers().allValues("Cache-Control")).containsExactly("no-store");
     }
 
     @Test
