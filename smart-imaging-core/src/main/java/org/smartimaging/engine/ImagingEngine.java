@@ -19,6 +19,7 @@ import org.smartimaging.token.StudyTokenCodec;
  * GET {base}/{key}/wado/{studyToken}/studies/{uid}[/series/{uid}[/instances/{uid}]][/metadata]
  * GET {base}/{key}/wado/{studyToken}/studies[/{uid}/series[/{uid}/instances]], /studies/{uid}/instances
  *                                                                    QIDO-RS within the token's studies
+ * GET {base}/.well-known/jwks.json                                   public study-token keys (ES256 only)
  * OPTIONS (any path)                                                 CORS preflight, before any authorization
  * </pre>
  *
@@ -27,6 +28,8 @@ import org.smartimaging.token.StudyTokenCodec;
 public final class ImagingEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImagingEngine.class);
+    /** Where ES256 study-token keys are published, below the engine's mount point. */
+    public static final String JWKS_PATH = "/.well-known/jwks.json";
 
     private final ServerOptions options;
     private final SiteRegistry sites;
@@ -34,6 +37,7 @@ public final class ImagingEngine implements AutoCloseable {
     private final WadoRetrieval wado;
     private final QidoSearch qido;
     private final Discovery discovery;
+    private final StudyTokenCodec studyTokenCodec;
     private final Cors cors;
 
     /**
@@ -44,8 +48,8 @@ public final class ImagingEngine implements AutoCloseable {
     public ImagingEngine(ServerOptions options) {
         this.options = options;
         this.sites = new SiteRegistry(options, ProviderRegistry.fromClassPath());
-        StudyTokens studyTokens = new StudyTokens(new StudyTokenCodec(options.studyTokenKey(), options.clock()),
-                options.studyTokenLifetime(), options.clock());
+        this.studyTokenCodec = new StudyTokenCodec(options.studyTokenKeys(), options.clock());
+        StudyTokens studyTokens = new StudyTokens(studyTokenCodec, options.studyTokenLifetime(), options.clock());
         this.search = new ImagingStudySearch(studyTokens, options.maxStudiesPerSearch(), options.clock());
         this.wado = new WadoRetrieval(studyTokens, options.clock());
         this.qido = new QidoSearch(wado, options.maxStudiesPerSearch(), options.clock());
@@ -70,12 +74,18 @@ public final class ImagingEngine implements AutoCloseable {
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
                 return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", Cors.ALLOWED_METHODS));
             }
+            if (request.rawPath().equals(JWKS_PATH)) {
+                return jwks();
+            }
             Route route = Route.parse(request.rawPath(), options.maxPathLength());
             if (route instanceof Route.Wado wadoRoute) {
                 return wado.retrieve(site(wadoRoute.site()), wadoRoute, request);
             }
             if (route instanceof Route.Qido qidoRoute) {
                 return qido.search(site(qidoRoute.site()), qidoRoute, request);
+            }
+            if (options.wadoOnly()) {
+                throw new ImagingException.NotFound("This node serves only WADO-RS; search at the server that issued the study URL");
             }
             return fhir((Route.Fhir) route, request);
         } catch (ImagingException e) {
@@ -91,9 +101,19 @@ public final class ImagingEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The public keys of ES256 study tokens, for DICOMweb servers that verify them apart from us.
+     * Site-independent: one key set signs for every configuration of this engine.
+     */
+    private ImagingResponse jwks() {
+        String jwks = studyTokenCodec.publicJwks().orElseThrow(() -> new ImagingException.NotFound(
+                "This server signs study tokens with a shared key; it publishes no public keys"));
+        return ImagingResponse.text(200, "application/jwk-set+json", jwks, Map.of("Cache-Control", "public, max-age=300"));
+    }
+
     private ImagingResponse fhir(Route.Fhir route, ImagingRequest request) {
         Site site = site(route.site());
-        Urls urls = Urls.of(request, route.site());
+        Urls urls = Urls.of(request, route.site(), options.wadoNodeBase());
         return switch (route.resource()) {
             case "ImagingStudy" -> search.search(site, urls, request);
             case "metadata" -> discovery.capabilityStatement(site, urls);
@@ -110,5 +130,6 @@ public final class ImagingEngine implements AutoCloseable {
     @Override
     public void close() {
         sites.close();
+        studyTokenCodec.close();
     }
 }
