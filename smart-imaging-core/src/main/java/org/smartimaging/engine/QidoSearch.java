@@ -70,7 +70,8 @@ final class QidoSearch {
         if (route.study() != null && studies.isEmpty()) {
             throw new ImagingException.NotFound("No such study");
         }
-        String wadoBase = Urls.of(request, route.site()).wadoBase(route.studyToken());
+        // the request reached this WADO base, so retrieve URLs are built from it
+        String wadoBase = Urls.of(request, route.site(), null).wadoBase(route.studyToken());
         List<Attributes> matches = switch (route.level()) {
             case STUDY -> studies.stream()
                     .sorted(Comparator.comparing(StudyRecord::started, Comparator.nullsLast(Comparator.reverseOrder()))
