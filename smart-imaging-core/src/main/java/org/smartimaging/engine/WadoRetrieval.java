@@ -24,12 +24,14 @@ final class WadoRetrieval {
         this.clock = clock;
     }
 
-    ImagingResponse retrieve(Site site, Route.Wado route, ImagingRequest request) {
+    ImagingResponse retrieve(Site site, Route.Wado route, ImagingRequest request, RequestAudit audit) {
         ImagingConfig config = site.config();
         StudyToken token = studyTokens.verify(config, route.studyToken(), route.study());
+        audit.capability(token);
         // A config switched to token-bound stops honouring its older capability URLs.
         if (token.requiresAccessToken() || config.requiresAccessToken()) {
             AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
+            audit.grant(grant);
             if (!config.disableAuthzChecks()) {
                 ScopePolicy.require(grant, Access.READ);
                 if (grant.hasPatient() && !grant.patientId().equals(token.patientId())) {
