@@ -72,6 +72,18 @@ final class RequestAudit {
         return audit;
     }
 
+    /** A QIDO-RS search under a WADO base: a search, bounded by the capability it presents. */
+    static RequestAudit qido(ImagingRequest request, Route.Qido route) {
+        RequestAudit audit = search(request);
+        RequestAudit qido = new RequestAudit(Action.SEARCH, "qido/" + route.level().name().toLowerCase(java.util.Locale.ROOT),
+                audit.query, request);
+        if (route.study() != null) {
+            qido.studies = List.of(route.study());
+        }
+        qido.capabilityId = "sha256:" + fingerprint(route.studyToken());
+        return qido;
+    }
+
     String correlationId() {
         return correlationId;
     }
@@ -104,6 +116,10 @@ final class RequestAudit {
     void capability(StudyToken token) {
         if (token.id() != null) {
             this.capabilityId = token.id();
+        }
+        if (studies.isEmpty()) {
+            // a QIDO-RS search across the capability: its studies are what could be found
+            this.studies = token.studyInstanceUids().stream().sorted().toList();
         }
         patient(token.patientId());
     }
