@@ -25,9 +25,9 @@ final class WadoRetrieval {
         this.clock = clock;
     }
 
-    ImagingResponse retrieve(Site site, Route.Wado route, ImagingRequest request) {
+    ImagingResponse retrieve(Site site, Route.Wado route, ImagingRequest request, RequestAudit audit) {
         ImagingConfig config = site.config();
-        Admission admission = admit(site, route.studyToken(), route.study(), request);
+        Admission admission = admit(site, route.studyToken(), route.study(), request, audit);
 
         Duration wait = config.delay().retrieveWait(clock.instant());
         if (!wait.isZero()) {
@@ -56,13 +56,15 @@ final class WadoRetrieval {
      *
      * @param study the study of the path, or {@code null} for a QIDO-RS search across the token's studies
      */
-    Admission admit(Site site, String studyToken, String study, ImagingRequest request) {
+    Admission admit(Site site, String studyToken, String study, ImagingRequest request, RequestAudit audit) {
         ImagingConfig config = site.config();
         StudyToken token = study == null ? studyTokens.verify(config, studyToken) : studyTokens.verify(config, studyToken, study);
+        audit.capability(token);
         Instant until = token.expiresAt();
         // A config switched to token-bound stops honouring its older capability URLs.
         if (token.requiresAccessToken() || config.requiresAccessToken()) {
             AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
+            audit.grant(grant);
             if (!config.disableAuthzChecks()) {
                 ScopePolicy.require(grant, Access.READ);
                 if (grant.hasPatient() && !grant.patientId().equals(token.patientId())) {
