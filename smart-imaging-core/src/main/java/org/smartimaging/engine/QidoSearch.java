@@ -52,7 +52,7 @@ final class QidoSearch {
     }
 
     ImagingResponse search(Site site, Route.Qido route, ImagingRequest request, RequestAudit audit) {
-        StudyToken token = access.admit(site, route.studyToken(), route.study(), request, audit);
+        StudyToken token = access.admit(site, route.studyToken(), route.study(), request, audit).token();
         AcceptedMediaTypes.requireDicomJson(request.header().apply("Accept"));
         QidoQuery query = QidoQuery.parse(request.query(), route.level(), maxResults);
         Duration wait = site.config().delay().lookupWait(clock.instant());
