@@ -17,6 +17,8 @@ import org.smartimaging.token.StudyTokenCodec;
  * GET {base}/{key}/fhir/metadata                                     CapabilityStatement
  * GET {base}/{key}/fhir/.well-known/smart-configuration              SMART discovery
  * GET {base}/{key}/wado/{studyToken}/studies/{uid}[/series/{uid}[/instances/{uid}]][/metadata]
+ * GET {base}/{key}/wado/{studyToken}/studies[/{uid}/series[/{uid}/instances]], /studies/{uid}/instances
+ *                                                                    QIDO-RS within the token's studies
  * GET {base}/.well-known/jwks.json                                   public study-token keys (ES256 only)
  * OPTIONS (any path)                                                 CORS preflight, before any authorization
  * </pre>
@@ -33,6 +35,7 @@ public final class ImagingEngine implements AutoCloseable {
     private final SiteRegistry sites;
     private final ImagingStudySearch search;
     private final WadoRetrieval wado;
+    private final QidoSearch qido;
     private final Discovery discovery;
     private final StudyTokenCodec studyTokenCodec;
     private final Cors cors;
@@ -49,6 +52,7 @@ public final class ImagingEngine implements AutoCloseable {
         StudyTokens studyTokens = new StudyTokens(studyTokenCodec, options.studyTokenLifetime(), options.clock());
         this.search = new ImagingStudySearch(studyTokens, options.maxStudiesPerSearch(), options.clock());
         this.wado = new WadoRetrieval(studyTokens, options.clock());
+        this.qido = new QidoSearch(wado, options.maxStudiesPerSearch(), options.clock());
         this.discovery = new Discovery(options.clock());
         this.cors = new Cors(options.corsAllowedOrigins());
     }
@@ -76,6 +80,9 @@ public final class ImagingEngine implements AutoCloseable {
             Route route = Route.parse(request.rawPath(), options.maxPathLength());
             if (route instanceof Route.Wado wadoRoute) {
                 return wado.retrieve(site(wadoRoute.site()), wadoRoute, request);
+            }
+            if (route instanceof Route.Qido qidoRoute) {
+                return qido.search(site(qidoRoute.site()), qidoRoute, request);
             }
             if (options.wadoOnly()) {
                 throw new ImagingException.NotFound("This node serves only WADO-RS; search at the server that issued the study URL");
