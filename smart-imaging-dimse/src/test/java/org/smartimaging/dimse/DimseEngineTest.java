@@ -103,6 +103,8 @@ class DimseEngineTest {
         assertThat(answer.status()).as("statuses %s", statuses).isEqualTo(200);
         List<byte[]> parts = Multipart.parts(answer.contentType(), answer.body());
         assertThat(parts).hasSize(10);
+        assertThat(answer.headers().get("ETag")).isNotNull();
+        assertThat(answer.headers().get("Cache-Control")).startsWith("private, max-age=");
 
         Answer metadata = get(studyPath + "/metadata", "application/dicom+json");
         assertThat(metadata.status()).isEqualTo(200);
