@@ -131,12 +131,30 @@ final class DimseImageSource implements ImageSource {
                 case FAILED -> {
                     // Reported once; the next request starts a new retrieval.
                     retrievals.remove(uid, running);
-                    throw running.failure();
+                    throw notFoundIfUnknown(uid, running.failure());
                 }
                 case COMPLETE -> retrievals.remove(uid, running);
             }
         }
         return Retrieval.pending(Duration.ofSeconds(1));
+    }
+
+    /**
+     * Some archives (Orthanc) refuse a C-GET or C-MOVE of a study they do not hold rather than send
+     * nothing: when a retrieval failed, ask (C-FIND) whether the study exists, so that an unknown
+     * study is 404 and only a real archive failure is 502.
+     */
+    private ImagingException notFoundIfUnknown(String uid, ImagingException failure) {
+        if (failure instanceof ImagingException.UpstreamFailure) {
+            try {
+                if (finder.find(StudyQuery.allStudies(1).withStudyInstanceUid(uid)).isEmpty()) {
+                    return new ImagingException.NotFound("No such study");
+                }
+            } catch (ImagingException e) {
+                // the archive cannot say either: keep the retrieval's own failure
+            }
+        }
+        return failure;
     }
 
     private Retrieval serve(StudyCache.Pin pin, RetrieveRequest request) {
