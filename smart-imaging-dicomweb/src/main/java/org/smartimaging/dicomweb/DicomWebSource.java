@@ -50,7 +50,8 @@ final class DicomWebSource implements ImageSource {
                 new LinkedBlockingQueue<>(), threads("dicomweb-" + label + "-qido"));
         this.searchPool.allowCoreThreadTimeOut(true);
         this.upstream = new Upstream(settings, environment.clock(), httpExecutor);
-        this.search = new StudySearch(upstream, searchPool, settings.maxStudies());
+        this.search = new StudySearch(upstream, searchPool, settings.maxStudies(),
+                new StudyRecordCache(settings.studyCacheSize(), settings.studyCacheTtl(), environment.clock()));
         LOG.info("dicom-web source for {} at {} ({})", label, settings.upstreamName(), settings.authentication());
     }
 
@@ -76,6 +77,11 @@ final class DicomWebSource implements ImageSource {
                 : defaultAccept(request.resource());
         HttpResponse<UpstreamChunks> response = upstream.retrieve(request.relativePath(), request.query(), accept);
         return Retrieval.ready(new UpstreamBody(response, upstream.name(), settings.readTimeout()));
+    }
+
+    /** Requests sent to the PACS so far (tests count them). */
+    long upstreamRequests() {
+        return upstream.requests();
     }
 
     static String defaultAccept(RetrieveRequest.Resource resource) {
