@@ -184,20 +184,18 @@ final class DimseImageSource implements ImageSource {
         }
     }
 
-    /** A rendered instance, or for a series or study thumbnail the middle image of its first series. */
+    /** A rendered instance, or for a series or study the middle image of its first series. */
     private static Retrieval render(CachedStudy study, List<CachedStudy.Instance> selected, RetrieveRequest request) {
         boolean thumbnail = request.resource() == RetrieveRequest.Resource.THUMBNAIL;
-        if (!thumbnail && request.sopInstanceUid() == null) {
-            throw new ImagingException.NotFound("The dicom-dimse source renders single instances: .../instances/{uid}/rendered");
-        }
         String firstSeries = selected.get(0).seriesInstanceUid();
         List<CachedStudy.Instance> series = selected.stream()
                 .filter(i -> i.seriesInstanceUid().equals(firstSeries))
                 .sorted(Comparator.comparing(CachedStudy.Instance::instanceNumber, Comparator.nullsLast(Comparator.naturalOrder())))
                 .toList();
-        CachedStudy.Instance shown = thumbnail ? series.get(series.size() / 2) : selected.get(0);
+        boolean representative = thumbnail || request.sopInstanceUid() == null;
+        CachedStudy.Instance shown = representative ? series.get(series.size() / 2) : selected.get(0);
         try {
-            return Retrieval.ready(Renderer.render(study.file(shown), thumbnail ? 1 : request.renderedFrame(),
+            return Retrieval.ready(Renderer.render(study.file(shown), representative ? 1 : request.renderedFrame(),
                     RenderOptions.fromRequest(request.accept(), request.query(), thumbnail)).body());
         } catch (IOException e) {
             throw new ImagingException.NotAcceptable("The instance's pixel data cannot be read for rendering");
@@ -235,6 +233,11 @@ final class DimseImageSource implements ImageSource {
         @Override
         public Map<String, String> headers() {
             return body.headers();
+        }
+
+        @Override
+        public String entityTag() {
+            return body.entityTag(); // cached files do not change while pinned: study answers are cacheable
         }
 
         @Override
