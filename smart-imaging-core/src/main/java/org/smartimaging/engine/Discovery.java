@@ -3,7 +3,11 @@ package org.smartimaging.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +19,9 @@ import org.smartimaging.fhir.Profiles;
 final class Discovery {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> CAPABILITIES = List.of(Profiles.CAPABILITY_CODE, "launch-standalone",
-            "client-public", "client-confidential-symmetric", "context-standalone-patient", "permission-patient",
-            "permission-v1", "permission-v2");
+    /** Scopes a site lists when its authorization server does not say which it offers. */
+    private static final List<String> APP_SCOPES = List.of("patient/ImagingStudy.rs", "patient/ImagingStudy.read",
+            "patient/*.rs", "patient/*.read");
 
     private final Clock clock;
 
@@ -31,11 +35,33 @@ final class Discovery {
         return ImagingResponse.text(200, Fhir.JSON_CONTENT_TYPE, Fhir.toJson(statement), Map.of());
     }
 
+    /**
+     * The authorization server's document as the authorizer gives it, with the capabilities it
+     * lists kept (never replaced) and the IG's added: {@code smart-imaging-access}, the App Launch
+     * mode where there is an authorization server to launch with, the Backend Services mode where
+     * the site runs it. A site without an authorization server claims no {@code launch-*} capability.
+     */
     ImagingResponse smartConfiguration(Site site) {
         Map<String, Object> document = new LinkedHashMap<>(site.authorizer().smartConfiguration());
-        document.put("capabilities", CAPABILITIES);
-        document.putIfAbsent("scopes_supported", List.of("patient/ImagingStudy.rs", "patient/ImagingStudy.read",
-                "patient/*.rs", "patient/*.read"));
+        Set<String> capabilities = new LinkedHashSet<>();
+        if (document.get("capabilities") instanceof Collection<?> listed) {
+            listed.forEach(capability -> capabilities.add(String.valueOf(capability)));
+        }
+        capabilities.add(Profiles.CAPABILITY_CODE);
+        if (document.get("authorization_endpoint") != null) {
+            capabilities.add(Profiles.APP_LAUNCH);
+        }
+        if (site.config().backendServices()) {
+            capabilities.add(Profiles.BACKEND_SERVICES);
+        }
+        document.put("capabilities", List.copyOf(capabilities));
+        if (!document.containsKey("scopes_supported")) {
+            List<String> scopes = new ArrayList<>(APP_SCOPES);
+            if (site.config().backendServices()) {
+                scopes.add("system/ImagingStudy.rs");
+            }
+            document.put("scopes_supported", scopes);
+        }
         try {
             return ImagingResponse.text(200, "application/json", JSON.writeValueAsString(document), Map.of());
         } catch (JsonProcessingException e) {

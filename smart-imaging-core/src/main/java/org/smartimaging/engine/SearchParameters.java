@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.smartimaging.spi.ImagingException.BadRequest;
+import org.smartimaging.spi.StudyCursor;
 
 /**
  * The ImagingStudy search parameters of the Argonaut SMART Imaging Access IG, parsed and checked:
@@ -26,12 +27,19 @@ import org.smartimaging.spi.ImagingException.BadRequest;
  * @param lastUpdated the {@code _lastUpdated} conditions, all of which must hold
  * @param includeEndpoints whether {@code _include=ImagingStudy:endpoint} was asked
  * @param count the {@code _count} limit, or {@code null}
+ * @param updatedFrom the earliest instant the {@code _lastUpdated} conditions admit, or {@code null}
+ * @param updatedBefore the instant before which they all end, or {@code null}
+ * @param cursor where this page starts ({@code _cursor}, from a {@code next} link), or {@code null}
  */
 record SearchParameters(String patientId, String studyInstanceUid, boolean identifierMatchesNothing,
-        List<Predicate<Instant>> lastUpdated, boolean includeEndpoints, Integer count) {
+        List<Predicate<Instant>> lastUpdated, boolean includeEndpoints, Integer count, Instant updatedFrom,
+        Instant updatedBefore, StudyCursor cursor) {
+
+    /** The paging parameter of {@code next} links. */
+    static final String CURSOR = "_cursor";
 
     static final Set<String> SUPPORTED = new TreeSet<>(
-            List.of("patient", "_lastUpdated", "identifier", "_include", "_count", "_format"));
+            List.of("patient", "_lastUpdated", "identifier", "_include", "_count", "_format", CURSOR));
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     /** {@code 123}, {@code Patient/123}, or an absolute URL ending in {@code Patient/123}. */
     private static final Pattern PATIENT_REFERENCE = Pattern.compile("(?:(?:.*/)?Patient/)?([^/]+?)(?:/_history/[^/]+)?");
@@ -71,8 +79,9 @@ record SearchParameters(String patientId, String studyInstanceUid, boolean ident
             throw new BadRequest("At most " + MAX_LAST_UPDATED + " _lastUpdated parameters");
         }
         List<Predicate<Instant>> lastUpdated = new ArrayList<>();
+        Instant[] bounds = {null, null};
         for (String value : lastUpdatedValues) {
-            lastUpdated.add(lastUpdated(value));
+            lastUpdated.add(lastUpdated(value, bounds));
         }
 
         boolean include = false;
@@ -96,7 +105,14 @@ record SearchParameters(String patientId, String studyInstanceUid, boolean ident
                 && !format.startsWith("application/json")) {
             throw new BadRequest("Only JSON is supported (_format=json)");
         }
-        return new SearchParameters(patientId, studyUid, matchesNothing, List.copyOf(lastUpdated), include, count);
+        StudyCursor cursor = null;
+        String cursorText = single(query, CURSOR);
+        if (cursorText != null) {
+            cursor = StudyCursor.decode(cursorText)
+                    .orElseThrow(() -> new BadRequest(CURSOR + " is not a position this server gave in a next link"));
+        }
+        return new SearchParameters(patientId, studyUid, matchesNothing, List.copyOf(lastUpdated), include, count,
+                bounds[0], bounds[1], cursor);
     }
 
     boolean matchesLastUpdated(Instant instant) {
@@ -114,8 +130,11 @@ record SearchParameters(String patientId, String studyInstanceUid, boolean ident
         return matcher.group(1);
     }
 
-    /** A {@code _lastUpdated} condition over the interval its value covers at its precision. */
-    private static Predicate<Instant> lastUpdated(String text) {
+    /**
+     * A {@code _lastUpdated} condition over the interval its value covers at its precision; narrows
+     * {@code bounds} ({from, before}) to what every condition admits, for the source to pre-filter.
+     */
+    private static Predicate<Instant> lastUpdated(String text, Instant[] bounds) {
         DateParam param;
         try {
             param = new DateParam(text);
@@ -129,6 +148,17 @@ record SearchParameters(String patientId, String studyInstanceUid, boolean ident
         Instant start = param.getValue().toInstant();
         Instant end = precision.add(param.getValue(), 1).toInstant();
         ParamPrefixEnum prefix = param.getPrefix() == null ? ParamPrefixEnum.EQUAL : param.getPrefix();
+        switch (prefix) {
+            case GREATERTHAN, STARTS_AFTER -> bounds[0] = later(bounds[0], end);
+            case GREATERTHAN_OR_EQUALS -> bounds[0] = later(bounds[0], start);
+            case LESSTHAN, ENDS_BEFORE -> bounds[1] = earlier(bounds[1], start);
+            case LESSTHAN_OR_EQUALS -> bounds[1] = earlier(bounds[1], end);
+            case EQUAL -> {
+                bounds[0] = later(bounds[0], start);
+                bounds[1] = earlier(bounds[1], end);
+            }
+            default -> { }
+        }
         return switch (prefix) {
             case GREATERTHAN, STARTS_AFTER -> t -> !t.isBefore(end);
             case GREATERTHAN_OR_EQUALS -> t -> !t.isBefore(start);
@@ -138,6 +168,14 @@ record SearchParameters(String patientId, String studyInstanceUid, boolean ident
             case NOT_EQUAL -> t -> t.isBefore(start) || !t.isBefore(end);
             case APPROXIMATE -> throw new BadRequest("_lastUpdated does not support the ap prefix");
         };
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null || b.isAfter(a) ? b : a;
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
     }
 
     private static String single(Map<String, List<String>> query, String name) {

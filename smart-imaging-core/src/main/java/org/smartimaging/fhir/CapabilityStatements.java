@@ -54,7 +54,7 @@ public final class CapabilityStatements {
         }
 
         CapabilityStatementRestResourceComponent imagingStudy = rest.addResource().setType("ImagingStudy");
-        imagingStudy.setProfile(Profiles.SMART_IMAGING_STUDY);
+        imagingStudy.addSupportedProfile(Profiles.SMART_IMAGING_STUDY);
         imagingStudy.addInteraction().setCode(CapabilityStatement.TypeRestfulInteraction.SEARCHTYPE);
         imagingStudy.addSearchParam().setName("patient").setType(SearchParamType.REFERENCE)
                 .setDefinition("http://hl7.org/fhir/SearchParameter/clinical-patient");
@@ -63,7 +63,7 @@ public final class CapabilityStatements {
         imagingStudy.addSearchParam().setName("identifier").setType(SearchParamType.TOKEN)
                 .setDefinition("http://hl7.org/fhir/SearchParameter/clinical-identifier");
         imagingStudy.addSearchInclude("ImagingStudy:endpoint");
-        rest.addResource().setType("Endpoint").setProfile(Profiles.SMART_WADO_ENDPOINT);
+        // Endpoints are not served on their own: they are contained, or response-local (urn:uuid) entries.
         return statement;
     }
 

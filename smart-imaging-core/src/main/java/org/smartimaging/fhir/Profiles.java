@@ -7,7 +7,12 @@ public final class Profiles {
     public static final String SMART_IMAGING_STUDY = IG + "/StructureDefinition/smart-imaging-study";
     public static final String SMART_WADO_ENDPOINT = IG + "/StructureDefinition/smart-wado-endpoint";
     public static final String REQUIRES_ACCESS_TOKEN = IG + "/StructureDefinition/requires-access-token";
-    public static final String CAPABILITY = IG + "/CapabilityStatement/smart-imaging-access";
+    /** The IG's CapabilityStatement (kind requirements) an imaging server instantiates. */
+    public static final String CAPABILITY = IG + "/CapabilityStatement/smart-imaging-server";
+    /** Discovery capability: the endpoint serves SMART App Launch clients. */
+    public static final String APP_LAUNCH = IG + "/capabilities/app-launch";
+    /** Discovery capability: the endpoint serves SMART Backend Services clients. */
+    public static final String BACKEND_SERVICES = IG + "/capabilities/backend-services";
     /** The capability an imaging server advertises, also in the EHR's {@code associated_endpoints}. */
     public static final String CAPABILITY_CODE = "smart-imaging-access";
 

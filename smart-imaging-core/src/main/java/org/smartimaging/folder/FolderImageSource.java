@@ -36,7 +36,7 @@ final class FolderImageSource implements ImageSource {
 
     @Override
     public List<StudyRecord> findStudies(StudyQuery query) {
-        List<StudyRecord> studies = new ArrayList<>();
+        List<StudyRecord> candidates = new ArrayList<>();
         for (List<IndexedInstance> instances : index.current().byStudy().values()) {
             IndexedInstance first = instances.get(0);
             if (query.patientMrn() != null && !query.patientMrn().equals(first.patientId())) {
@@ -45,12 +45,10 @@ final class FolderImageSource implements ImageSource {
             if (query.studyInstanceUid() != null && !query.studyInstanceUid().equals(first.studyInstanceUid())) {
                 continue;
             }
-            studies.add(study(instances));
-            if (studies.size() >= query.limit()) {
-                break;
-            }
+            candidates.add(study(instances));
         }
-        return studies;
+        // the index is in memory: order all of the patient's studies, then cut (never cut first)
+        return query.select(candidates);
     }
 
     @Override

@@ -221,8 +221,12 @@ class ImagingEngineTest {
         answer.json().path("entry").forEach(e -> types.add(e.path("resource").path("resourceType").asText()
                 + "/" + e.path("search").path("mode").asText()));
         assertThat(types).containsExactlyInAnyOrder("ImagingStudy/match", "Endpoint/include", "ImagingStudy/match", "Endpoint/include");
+        // token-specific Endpoints are response-local: urn:uuid fullUrls the studies refer to
         JsonNode first = answer.json().path("entry").get(0).path("resource");
-        assertThat(first.path("endpoint").get(0).path("reference").asText()).isEqualTo("Endpoint/" + first.path("id").asText());
+        String reference = first.path("endpoint").get(0).path("reference").asText();
+        assertThat(reference).startsWith("urn:uuid:");
+        assertThat(answer.json().path("entry").get(1).path("fullUrl").asText()).isEqualTo(reference);
+        assertThat(answer.text()).doesNotContain("/Endpoint/");
     }
 
     @Test

@@ -74,6 +74,28 @@ class R4ValidationTest {
         assertThat(errors(json)).isEmpty();
     }
 
+    private static String search(java.util.Map<String, List<String>> query) {
+        var response = engine.handle(ImagingRequest.get("/v/fhir/ImagingStudy", query, java.util.Map.of("Authorization", "Bearer x"),
+                "http://localhost/api"));
+        return new String(Bodies.read(response.body()), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void searchBundleWithResponseLocalEndpointsIsValidR4() {
+        String json = search(java.util.Map.of("patient", List.of("pv"), "_include", List.of("ImagingStudy:endpoint")));
+
+        assertThat(json).contains("\"fullUrl\":\"urn:uuid:");
+        assertThat(errors(json)).isEmpty();
+    }
+
+    @Test
+    void pagedSearchBundleWithNextLinkIsValidR4() {
+        String json = search(java.util.Map.of("patient", List.of("pv"), "_count", List.of("1")));
+
+        assertThat(json).contains("\"relation\":\"next\"");
+        assertThat(errors(json)).isEmpty();
+    }
+
     @Test
     void searchBundleWithoutKnownPatientIsValidR4() {
         assertThat(errors(get("/open/fhir/ImagingStudy", "anyone"))).isEmpty();
@@ -81,7 +103,10 @@ class R4ValidationTest {
 
     @Test
     void capabilityStatementIsValidR4() {
-        assertThat(errors(get("/v/fhir/metadata", null))).isEmpty();
+        String json = get("/v/fhir/metadata", null);
+
+        assertThat(json).contains("\"instantiates\":[\"http://fhir.org/argonaut/smart-imaging/CapabilityStatement/smart-imaging-server\"]");
+        assertThat(errors(json)).isEmpty();
     }
 
     @Test

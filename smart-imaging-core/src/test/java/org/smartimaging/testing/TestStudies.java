@@ -34,6 +34,11 @@ public final class TestStudies {
 
     /** Writes {@code series} x {@code instances} images of {@code rows} x {@code rows} pixels under {@code root/mrn/...}. */
     public static Study write(Path root, String mrn, String modality, int series, int instances, int rows) {
+        return write(root, mrn, modality, series, instances, rows, "20240131");
+    }
+
+    /** As {@link #write(Path, String, String, int, int, int)}, on the given StudyDate ({@code YYYYMMDD}). */
+    public static Study write(Path root, String mrn, String modality, int series, int instances, int rows, String studyDate) {
         String study = newUid();
         List<String> seriesUids = new ArrayList<>();
         List<String> sops = new ArrayList<>();
@@ -46,6 +51,7 @@ public final class TestStudies {
                 for (int i = 1; i <= instances; i++) {
                     String sop = newUid();
                     Attributes a = image(mrn, modality, study, seriesUid, s, sop, i, rows);
+                    a.setString(Tag.StudyDate, VR.DA, studyDate);
                     Path file = dir.resolve(sop + ".dcm");
                     DicomFileWriter.write(file, a, Uids.ExplicitVRLittleEndian);
                     sops.add(sop);

@@ -73,9 +73,21 @@ final class StudySearch {
         return records;
     }
 
-    /** The study-level matches, exact on PatientID and StudyInstanceUID, distinct, at most the cap. */
+    /**
+     * The study-level matches, exact on PatientID and StudyInstanceUID, distinct: all of them up to
+     * the cap (QIDO-RS cannot order), then the query's newest {@code limit} after its cursor, so
+     * series and instances are asked only for those.
+     */
     private List<JsonNode> studies(StudyQuery query) {
-        int cap = Math.min(query.limit(), maxStudies);
+        Map<String, JsonNode> all = allStudies(query);
+        List<StudyRecord> shallow = new ArrayList<>();
+        all.forEach((uid, study) -> shallow.add(new StudyRecord(uid, DicomJson.string(study, DicomJson.PATIENT_ID), null,
+                DicomJson.dateTime(study, DicomJson.STUDY_DATE, DicomJson.STUDY_TIME), null, null, null, List.of())));
+        return query.select(shallow).stream().map(study -> all.get(study.studyInstanceUid())).toList();
+    }
+
+    private Map<String, JsonNode> allStudies(StudyQuery query) {
+        int cap = maxStudies;
         List<Map.Entry<String, String>> filter = new ArrayList<>();
         if (query.patientMrn() != null) {
             filter.add(Map.entry("PatientID", query.patientMrn()));
@@ -105,7 +117,7 @@ final class StudySearch {
                 break;
             }
         }
-        return new ArrayList<>(byUid.values());
+        return byUid;
     }
 
     private static boolean matches(JsonNode study, StudyQuery query) {

@@ -5,7 +5,9 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -57,10 +59,15 @@ final class StudyFinder {
                     .filter(s -> s.getString(Tag.StudyInstanceUID) != null && Uids.isValid(s.getString(Tag.StudyInstanceUID)))
                     .filter(s -> query.patientMrn() == null || query.patientMrn().equals(s.getString(Tag.PatientID)))
                     .filter(s -> query.studyInstanceUid() == null || query.studyInstanceUid().equals(s.getString(Tag.StudyInstanceUID)))
-                    .sorted(Comparator.comparing(s -> s.getString(Tag.StudyInstanceUID)))
-                    .distinct()
-                    .limit(query.limit())
                     .toList();
+            // C-FIND cannot order: the newest `limit` after the query's cursor are chosen here, not the lowest UIDs
+            Map<String, Attributes> byUid = new LinkedHashMap<>();
+            matching.forEach(s -> byUid.putIfAbsent(s.getString(Tag.StudyInstanceUID), s));
+            List<StudyRecord> shallow = new ArrayList<>();
+            byUid.forEach((uid, s) -> shallow.add(new StudyRecord(uid, s.getString(Tag.PatientID), null,
+                    DicomDateTimes.instant(s.getString(Tag.StudyDate), s.getString(Tag.StudyTime),
+                            s.getString(Tag.TimezoneOffsetFromUTC)), null, null, null, List.of())));
+            matching = query.select(shallow).stream().map(study -> byUid.get(study.studyInstanceUid())).toList();
             List<Future<StudyRecord>> futures = new ArrayList<>();
             for (Attributes study : matching) {
                 futures.add(executor.submit(() -> describe(study)));

@@ -2,11 +2,13 @@ package org.smartimaging.introspection;
 
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
+import com.nimbusds.oauth2.sdk.id.Audience;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -39,8 +41,16 @@ public final class SmartOnFhirAuthorizer implements Authorizer {
     private final Clock clock;
     private final SharedLoadingCache<Introspected> answers;
 
-    /** One introspection answer as cached: a grant when the token was active, else nothing. */
-    record Introspected(AccessGrant grant, Instant cacheUntil) {
+    /**
+     * One introspection answer as cached: a grant when the token was active and meant for us, else
+     * why not ({@code refusal}, {@code null} for a plain inactive token).
+     */
+    record Introspected(AccessGrant grant, Instant cacheUntil, String refusal) {
+
+        Introspected(AccessGrant grant, Instant cacheUntil) {
+            this(grant, cacheUntil, null);
+        }
+
         boolean active() {
             return grant != null;
         }
@@ -66,7 +76,8 @@ public final class SmartOnFhirAuthorizer implements Authorizer {
         String key = SmartOnFhirSettings.sha256(bearerToken);
         Introspected answer = answers.get(key, () -> introspect(bearerToken));
         if (!answer.active()) {
-            throw ImagingException.Unauthorized.invalidToken("The access token is not active");
+            throw ImagingException.Unauthorized.invalidToken(
+                    answer.refusal() != null ? answer.refusal() : "The access token is not active");
         }
         AccessGrant grant = answer.grant();
         if (grant.isExpiredAt(clock.instant())) {
@@ -98,6 +109,10 @@ public final class SmartOnFhirAuthorizer implements Authorizer {
         if (answer.getNotBeforeTime() != null && answer.getNotBeforeTime().toInstant().isAfter(now)) {
             return new Introspected(null, now.plus(INACTIVE_TTL));
         }
+        String refusal = notForUs(answer);
+        if (refusal != null) {
+            return new Introspected(null, now.plus(INACTIVE_TTL), refusal);
+        }
         Instant cap = now.plus(settings.introspectionCacheTtl());
         Instant exp = toInstant(answer.getExpirationTime());
         String patient = patientOf(answer);
@@ -128,6 +143,42 @@ public final class SmartOnFhirAuthorizer implements Authorizer {
         } catch (IllegalArgumentException e) {
             throw new ImagingException.UpstreamFailure("The EHR's introspection answer names an invalid patient");
         }
+    }
+
+    /**
+     * Why an active token is still not one this server may honour, or {@code null}: it must be
+     * issued by the configured authorization server ({@code iss}) for use at this resource server
+     * ({@code aud}). See {@link SmartOnFhirSettings#issuer()} and {@link SmartOnFhirSettings#audience()}
+     * for what is expected when nothing is configured.
+     */
+    private String notForUs(TokenIntrospectionSuccessResponse answer) {
+        String issuer = answer.getIssuer() == null ? null : answer.getIssuer().getValue();
+        String expectedIssuer = settings.issuer();
+        if (expectedIssuer == null && ehr.smartConfiguration().forApps().get("issuer") instanceof String discovered) {
+            expectedIssuer = discovered;
+        }
+        boolean issuerRequired = settings.issuer() != null;
+        if (expectedIssuer != null && (issuer != null || issuerRequired) && (issuer == null || !sameUrl(issuer, expectedIssuer))) {
+            return "The access token was not issued by this server's authorization server";
+        }
+        List<String> audiences = answer.getAudience() == null ? List.of()
+                : answer.getAudience().stream().map(Audience::getValue).toList();
+        List<String> accepted = settings.audience().isEmpty() ? List.of(settings.fhirBaseUrl().toString()) : settings.audience();
+        boolean audienceRequired = !settings.audience().isEmpty();
+        if ((!audiences.isEmpty() || audienceRequired)
+                && audiences.stream().noneMatch(aud -> accepted.stream().anyMatch(ok -> sameUrl(aud, ok)))) {
+            return "The access token was not issued for use at this server";
+        }
+        return null;
+    }
+
+    /** URLs (or plain identifiers) equal but for a trailing slash. */
+    private static boolean sameUrl(String a, String b) {
+        return stripSlash(a).equals(stripSlash(b));
+    }
+
+    private static String stripSlash(String text) {
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
 
     /** The user the client acts for: SMART's {@code fhirUser} when given, else the {@code sub}. */

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import org.smartimaging.spi.ConfigSection;
 import org.smartimaging.spi.HostEnvironment;
@@ -31,6 +32,11 @@ import org.smartimaging.spi.HostEnvironment;
  *     without patient) instead of refused with 403
  * @param introspectionCacheTtl the longest an active introspection answer is reused
  * @param timeout connect and read timeout of every request to the EHR
+ * @param issuer the {@code iss} an introspection answer must carry ({@code issuer}, ours), or
+ *     {@code null}: then the {@code issuer} of the EHR's smart-configuration, checked when the
+ *     answer names one
+ * @param audience the {@code aud} values an answer must name one of ({@code audience}, ours); empty:
+ *     an answer naming an audience must name {@code fhirBaseUrl}
  */
 record SmartOnFhirSettings(
         SmartOnFhirVariant variant,
@@ -39,7 +45,9 @@ record SmartOnFhirSettings(
         ClientCredentials client,
         boolean allowBackendServices,
         Duration introspectionCacheTtl,
-        Duration timeout) {
+        Duration timeout,
+        String issuer,
+        List<String> audience) {
 
     static final long DEFAULT_CACHE_SECONDS = 300;
     static final long DEFAULT_TIMEOUT_SECONDS = 10;
@@ -49,6 +57,7 @@ record SmartOnFhirSettings(
         Objects.requireNonNull(fhirBaseUrl, "fhirBaseUrl");
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(client, "client");
+        audience = List.copyOf(audience);
     }
 
     /** How the imaging server authenticates itself at the EHR's token (and Meditech introspection) endpoint. */
@@ -91,6 +100,8 @@ record SmartOnFhirSettings(
         boolean allowBackendServices = authorization.optionalBoolean("allowBackendServices", false);
         long cacheSeconds = authorization.optionalLong("introspectionCacheSeconds", DEFAULT_CACHE_SECONDS, 0, 86_400);
         long timeoutSeconds = authorization.optionalLong("timeoutSeconds", DEFAULT_TIMEOUT_SECONDS, 1, 120);
+        String issuer = authorization.optionalUri("issuer").map(uri -> withoutTrailingSlash(uri).toString()).orElse(null);
+        List<String> audience = authorization.optionalStringList("audience");
         return new SmartOnFhirSettings(
                 variant,
                 withoutTrailingSlash(base),
@@ -98,7 +109,9 @@ record SmartOnFhirSettings(
                 client,
                 allowBackendServices,
                 Duration.ofSeconds(cacheSeconds),
-                Duration.ofSeconds(timeoutSeconds));
+                Duration.ofSeconds(timeoutSeconds),
+                issuer,
+                audience);
     }
 
     private static ClientCredentials readClient(ConfigSection client, SmartOnFhirVariant variant) {

@@ -84,6 +84,42 @@ class SmartOnFhirAuthorizerTest {
     }
 
     @Test
+    void acceptsTheConfiguredIssuerAndAudience() {
+        ObjectNode section = ehr.authorizationSection()
+                .put("issuer", ehr.oauth.issuer().toString())
+                .put("audience", ehr.fhir.baseUrl().toString());
+
+        assertThat(freshAuthorizer(section).authorize(ehr.tokenFor("A")).patientId()).isEqualTo("A");
+    }
+
+    @Test
+    void rejectsATokenOfAnotherIssuer() {
+        ObjectNode section = ehr.authorizationSection().put("issuer", "https://other-as.example.org");
+
+        var refused = catchThrowableOfType(() -> freshAuthorizer(section).authorize(ehr.tokenFor("A")),
+                ImagingException.Unauthorized.class);
+        assertThat(refused.error()).isEqualTo("invalid_token");
+        assertThat(refused.getMessage()).contains("not issued by this server's authorization server");
+    }
+
+    @Test
+    void rejectsATokenForAnotherResourceServer() {
+        ObjectNode section = ehr.authorizationSection().put("audience", "https://imaging.example.org/fhir");
+
+        var refused = catchThrowableOfType(() -> freshAuthorizer(section).authorize(ehr.tokenFor("A")),
+                ImagingException.Unauthorized.class);
+        assertThat(refused.getMessage()).contains("not issued for use at this server");
+    }
+
+    @Test
+    void byDefaultAnAudienceMustBeTheEhrsFhirBase() {
+        // the test EHR issues its tokens for its FHIR base, so a config naming another EHR base refuses them
+        ObjectNode section = ehr.authorizationSection();
+
+        assertThat(freshAuthorizer(section).authorize(ehr.tokenFor("A")).patientId()).isEqualTo("A");
+    }
+
+    @Test
     void rejectsARequestWithoutToken() {
         Authorizer authorizer = freshAuthorizer(ehr.authorizationSection());
 
