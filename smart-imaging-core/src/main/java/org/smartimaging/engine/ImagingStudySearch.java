@@ -123,7 +123,10 @@ final class ImagingStudySearch {
                 }
                 progressed = true;
                 seen = StudyCursor.after(study);
-                if ((params.studyInstanceUid() == null || params.studyInstanceUid().equals(study.studyInstanceUid()))
+                // a source that answers more than asked never widens the search to another patient
+                boolean patientsStudy = query.allStudiesOnServer() || query.patientMrn().equals(study.patientId());
+                if (patientsStudy
+                        && (params.studyInstanceUid() == null || params.studyInstanceUid().equals(study.studyInstanceUid()))
                         && params.matchesLastUpdated(study.lastUpdatedOrStarted())) {
                     // the policy last: omitted studies take their Endpoints with them; denied series are left out
                     AccessCheck.visible(study, admitted.decide(study)).ifPresent(kept::add);
