@@ -30,6 +30,8 @@ public final class DemoServer implements AutoCloseable {
     public static final String EHR_PATH = "/demo-ehr";
     /** The key of the imaging configuration that trusts the demo EHR. */
     public static final String EHR_CONFIG_KEY = "ehr";
+    /** The key of the imaging configuration that is its own authorization server, signing users in at the demo EHR. */
+    public static final String EHR_INDEPENDENT_CONFIG_KEY = "ehr-independent";
 
     private final Server jetty;
     private final ImagingEngine engine;
@@ -61,6 +63,8 @@ public final class DemoServer implements AutoCloseable {
                 .randomStudyTokenKey();
         DemoConfigs.builtIn().forEach(engineOptions::builtInConfig);
         engineOptions.builtInConfig(EHR_CONFIG_KEY, DemoConfigs.ehr(ehr.imagingAuthorizationJson(selfOrigin)));
+        engineOptions.builtInConfig(EHR_INDEPENDENT_CONFIG_KEY, DemoConfigs.ehr(ehr.independentAuthorizationJson(selfOrigin,
+                DemoConfigs.viewerClientJson(connector.getLocalPort()))));
         ImagingEngine engine = new ImagingEngine(engineOptions.build());
 
         ServletContextHandler context = new ServletContextHandler();
@@ -103,6 +107,11 @@ public final class DemoServer implements AutoCloseable {
     /** The imaging FHIR base that trusts the demo EHR (the {@code ehr} config), the viewer's default. */
     public String imagingFhirBase() {
         return baseUrl() + "/" + EHR_CONFIG_KEY + "/fhir";
+    }
+
+    /** The imaging FHIR base that is its own authorization server (the {@code ehr-independent} config). */
+    public String independentImagingFhirBase() {
+        return baseUrl() + "/" + EHR_INDEPENDENT_CONFIG_KEY + "/fhir";
     }
 
     public int port() {

@@ -17,6 +17,7 @@ import org.smartimaging.token.StudyTokenCodec;
  * GET {base}/{key}/fhir/metadata                                     CapabilityStatement
  * GET {base}/{key}/fhir/.well-known/smart-configuration              SMART discovery
  * GET {base}/{key}/wado/{studyToken}/studies/{uid}[/series/{uid}[/instances/{uid}]][/metadata]
+ * GET|POST {base}/{key}/oauth/...                                      the configuration's own authorization server, if any
  * OPTIONS (any path)                                                 CORS preflight, before any authorization
  * </pre>
  *
@@ -32,6 +33,7 @@ public final class ImagingEngine implements AutoCloseable {
     private final WadoRetrieval wado;
     private final Discovery discovery;
     private final Cors cors;
+    private final AuthorizationServerRoutes authorizationServer = new AuthorizationServerRoutes();
 
     /**
      * Loads and validates every configuration.
@@ -63,10 +65,13 @@ public final class ImagingEngine implements AutoCloseable {
 
     private ImagingResponse answer(ImagingRequest request) {
         try {
+            Route route = Route.parse(request.rawPath(), options.maxPathLength());
+            if (route instanceof Route.OAuth oauthRoute) {
+                return authorizationServer.handle(site(oauthRoute.site()), oauthRoute, request);
+            }
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
                 return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", Cors.ALLOWED_METHODS));
             }
-            Route route = Route.parse(request.rawPath(), options.maxPathLength());
             if (route instanceof Route.Wado wadoRoute) {
                 return wado.retrieve(site(wadoRoute.site()), wadoRoute, request);
             }
@@ -90,7 +95,7 @@ public final class ImagingEngine implements AutoCloseable {
         return switch (route.resource()) {
             case "ImagingStudy" -> search.search(site, urls, request);
             case "metadata" -> discovery.capabilityStatement(site, urls);
-            case ".well-known/smart-configuration" -> discovery.smartConfiguration(site);
+            case ".well-known/smart-configuration" -> discovery.smartConfiguration(site, urls);
             default -> throw new ImagingException.NotFound(
                     "This server answers ImagingStudy searches, metadata and .well-known/smart-configuration");
         };

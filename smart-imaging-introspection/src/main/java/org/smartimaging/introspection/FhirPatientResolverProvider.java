@@ -39,6 +39,16 @@ public class FhirPatientResolverProvider implements PatientResolverProvider {
         }
     }
 
+    /**
+     * {@code smart-on-fhir-independent}: the patient named in the imaging server's own token, read
+     * from the EHR with the imaging server's backend-services token ({@code scope}).
+     */
+    public static final class Independent extends FhirPatientResolverProvider {
+        public Independent() {
+            super(SmartOnFhirVariant.INDEPENDENT);
+        }
+    }
+
     /** {@code smart-on-fhir-with-meditech-bugfixes}. */
     public static final class Meditech extends FhirPatientResolverProvider {
         public Meditech() {
