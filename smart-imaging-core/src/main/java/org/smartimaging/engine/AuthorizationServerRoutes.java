@@ -22,7 +22,7 @@ final class AuthorizationServerRoutes {
             return Errors.response(405, "not-supported", "The authorization endpoints answer GET and POST",
                     Map.of("Allow", "GET, POST"));
         }
-        String siteBase = Urls.of(request, route.site()).siteBase();
+        String siteBase = Urls.of(request, route.site(), null).siteBase();
         EndpointResponse answer = endpoints.handle(new EndpointRequest(request.method(), route.path(), request.query(),
                 request.form(), request.header(), siteBase));
         if (answer.status() == 404 && answer.body() == null) {

@@ -17,7 +17,10 @@ import org.smartimaging.token.StudyTokenCodec;
  * GET {base}/{key}/fhir/metadata                                     CapabilityStatement
  * GET {base}/{key}/fhir/.well-known/smart-configuration              SMART discovery
  * GET {base}/{key}/wado/{studyToken}/studies/{uid}[/series/{uid}[/instances/{uid}]][/metadata]
- * GET|POST {base}/{key}/oauth/...                                      the configuration's own authorization server, if any
+ * GET|POST {base}/{key}/oauth/...                                   the configuration's own authorization server, if any
+ * GET {base}/{key}/wado/{studyToken}/studies[/{uid}/series[/{uid}/instances]], /studies/{uid}/instances
+ *                                                                    QIDO-RS within the token's studies
+ * GET {base}/.well-known/jwks.json                                   public study-token keys (ES256 only)
  * OPTIONS (any path)                                                 CORS preflight, before any authorization
  * </pre>
  *
@@ -26,12 +29,16 @@ import org.smartimaging.token.StudyTokenCodec;
 public final class ImagingEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImagingEngine.class);
+    /** Where ES256 study-token keys are published, below the engine's mount point. */
+    public static final String JWKS_PATH = "/.well-known/jwks.json";
 
     private final ServerOptions options;
     private final SiteRegistry sites;
     private final ImagingStudySearch search;
     private final WadoRetrieval wado;
+    private final QidoSearch qido;
     private final Discovery discovery;
+    private final StudyTokenCodec studyTokenCodec;
     private final Cors cors;
     private final AuthorizationServerRoutes authorizationServer = new AuthorizationServerRoutes();
 
@@ -43,10 +50,11 @@ public final class ImagingEngine implements AutoCloseable {
     public ImagingEngine(ServerOptions options) {
         this.options = options;
         this.sites = new SiteRegistry(options, ProviderRegistry.fromClassPath());
-        StudyTokens studyTokens = new StudyTokens(new StudyTokenCodec(options.studyTokenKey(), options.clock()),
-                options.studyTokenLifetime(), options.clock());
+        this.studyTokenCodec = new StudyTokenCodec(options.studyTokenKeys(), options.clock());
+        StudyTokens studyTokens = new StudyTokens(studyTokenCodec, options.studyTokenLifetime(), options.clock());
         this.search = new ImagingStudySearch(studyTokens, options.maxStudiesPerSearch(), options.clock());
         this.wado = new WadoRetrieval(studyTokens, options.clock());
+        this.qido = new QidoSearch(wado, options.maxStudiesPerSearch(), options.clock());
         this.discovery = new Discovery(options.clock());
         this.cors = new Cors(options.corsAllowedOrigins());
     }
@@ -65,15 +73,25 @@ public final class ImagingEngine implements AutoCloseable {
 
     private ImagingResponse answer(ImagingRequest request) {
         try {
-            Route route = Route.parse(request.rawPath(), options.maxPathLength());
+            boolean get = request.method().equals("GET") || request.method().equals("HEAD");
+            if (get && request.rawPath().equals(JWKS_PATH)) {
+                return jwks();
+            }
+            Route route = request.rawPath().equals(JWKS_PATH) ? null : Route.parse(request.rawPath(), options.maxPathLength());
             if (route instanceof Route.OAuth oauthRoute) {
                 return authorizationServer.handle(site(oauthRoute.site()), oauthRoute, request);
             }
-            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            if (!get) {
                 return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", Cors.ALLOWED_METHODS));
             }
             if (route instanceof Route.Wado wadoRoute) {
                 return wado.retrieve(site(wadoRoute.site()), wadoRoute, request);
+            }
+            if (route instanceof Route.Qido qidoRoute) {
+                return qido.search(site(qidoRoute.site()), qidoRoute, request);
+            }
+            if (options.wadoOnly()) {
+                throw new ImagingException.NotFound("This node serves only WADO-RS; search at the server that issued the study URL");
             }
             return fhir((Route.Fhir) route, request);
         } catch (ImagingException e) {
@@ -89,9 +107,19 @@ public final class ImagingEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The public keys of ES256 study tokens, for DICOMweb servers that verify them apart from us.
+     * Site-independent: one key set signs for every configuration of this engine.
+     */
+    private ImagingResponse jwks() {
+        String jwks = studyTokenCodec.publicJwks().orElseThrow(() -> new ImagingException.NotFound(
+                "This server signs study tokens with a shared key; it publishes no public keys"));
+        return ImagingResponse.text(200, "application/jwk-set+json", jwks, Map.of("Cache-Control", "public, max-age=300"));
+    }
+
     private ImagingResponse fhir(Route.Fhir route, ImagingRequest request) {
         Site site = site(route.site());
-        Urls urls = Urls.of(request, route.site());
+        Urls urls = Urls.of(request, route.site(), options.wadoNodeBase());
         return switch (route.resource()) {
             case "ImagingStudy" -> search.search(site, urls, request);
             case "metadata" -> discovery.capabilityStatement(site, urls);
@@ -108,5 +136,6 @@ public final class ImagingEngine implements AutoCloseable {
     @Override
     public void close() {
         sites.close();
+        studyTokenCodec.close();
     }
 }

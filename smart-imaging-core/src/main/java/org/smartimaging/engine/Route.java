@@ -23,6 +23,15 @@ sealed interface Route {
     /** {@code {site}/oauth/{path}}: an authorization server of the configuration's own (independent mode). */
     record OAuth(SiteRef site, String path) implements Route {}
 
+    /**
+     * QIDO-RS below a WADO base: {@code /studies}, {@code /studies/{S}/series},
+     * {@code /studies/{S}/instances}, {@code /studies/{S}/series/{R}/instances}.
+     *
+     * @param study {@code null} at study level
+     * @param series {@code null} unless the instances of one series are searched
+     */
+    record Qido(SiteRef site, String studyToken, QidoLevel level, String study, String series) implements Route {}
+
     /** {@code {site}/wado/{studyToken}/studies/...}. */
     record Wado(SiteRef site, String studyToken, String study, String series, String instance, Resource resource,
             List<Integer> frames) implements Route {}
@@ -73,12 +82,16 @@ sealed interface Route {
     }
 
     private static Route wado(SiteRef site, List<String> s) {
-        if (s.size() < 3 || !s.get(1).equals("studies")) {
-            throw new NotFound("Unknown WADO-RS path; expected {wado base}/studies/{StudyInstanceUID}[...]");
+        if (s.size() < 2 || !s.get(1).equals("studies")) {
+            throw new NotFound("Unknown WADO-RS path; expected {wado base}/studies[/{StudyInstanceUID}[...]]");
         }
         String token = s.get(0);
         if (!TOKEN.matcher(token).matches()) {
             throw new BadRequest("The study token in the path is malformed");
+        }
+        Qido qido = qido(site, token, s);
+        if (qido != null) {
+            return qido;
         }
         String study = uid(s.get(2));
         String series = null;
@@ -123,6 +136,22 @@ sealed interface Route {
             throw new NotFound("Unknown WADO-RS path: nothing may follow " + resource.name().toLowerCase());
         }
         return new Wado(site, token, study, series, instance, resource, frames);
+    }
+
+    /** The four QIDO-RS paths, exactly; {@code null} for anything else (a WADO-RS path, or not found there). */
+    private static Qido qido(SiteRef site, String token, List<String> s) {
+        return switch (s.size()) {
+            case 2 -> new Qido(site, token, QidoLevel.STUDY, null, null);
+            case 4 -> switch (s.get(3)) {
+                case "series" -> new Qido(site, token, QidoLevel.SERIES, uid(s.get(2)), null);
+                case "instances" -> new Qido(site, token, QidoLevel.INSTANCE, uid(s.get(2)), null);
+                default -> null;
+            };
+            case 6 -> s.get(3).equals("series") && s.get(5).equals("instances")
+                    ? new Qido(site, token, QidoLevel.INSTANCE, uid(s.get(2)), uid(s.get(4)))
+                    : null;
+            default -> null;
+        };
     }
 
     private static String uid(String text) {

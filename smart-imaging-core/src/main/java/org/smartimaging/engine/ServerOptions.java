@@ -1,14 +1,20 @@
 package org.smartimaging.engine;
 
+import com.nimbusds.jose.jwk.ECKey;
+import java.net.MalformedURLException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.smartimaging.token.StudyTokenKeys;
 
 /**
  * How a host runs the engine. Every limit has a default a host rarely needs to change.
@@ -28,7 +34,9 @@ public final class ServerOptions {
     private final boolean dynamicConfigsEnabled;
     private final int maxDynamicConfigBytes;
     private final Set<String> allowedUpstreamHosts;
-    private final byte[] studyTokenKey;
+    private final Supplier<StudyTokenKeys> studyTokenKeys;
+    private final boolean wadoOnly;
+    private final String wadoNodeBase;
     private final Duration studyTokenLifetime;
     private final int maxStudiesPerSearch;
     private final int maxPathLength;
@@ -42,8 +50,11 @@ public final class ServerOptions {
         this.dynamicConfigsEnabled = builder.dynamicConfigsEnabled;
         this.maxDynamicConfigBytes = builder.maxDynamicConfigBytes;
         this.allowedUpstreamHosts = Set.copyOf(builder.allowedUpstreamHosts);
-        this.studyTokenKey = Objects.requireNonNull(builder.studyTokenKey,
-                "studyTokenKey: configure a shared key (at least 32 bytes), or call randomStudyTokenKey() for a single-node demo").clone();
+        this.studyTokenKeys = Objects.requireNonNull(builder.studyTokenKeys,
+                "studyTokenKey: configure a shared key (at least 32 bytes), ES256 signing keys, a WADO-only node's issuer JWKS,"
+                        + " or call randomStudyTokenKey() for a single-node demo");
+        this.wadoOnly = builder.wadoOnly;
+        this.wadoNodeBase = builder.wadoNodeBase;
         this.studyTokenLifetime = builder.studyTokenLifetime;
         this.maxStudiesPerSearch = builder.maxStudiesPerSearch;
         this.maxPathLength = builder.maxPathLength;
@@ -82,8 +93,22 @@ public final class ServerOptions {
         return allowedUpstreamHosts;
     }
 
-    byte[] studyTokenKey() {
-        return studyTokenKey.clone();
+    /** New keys for one engine (a remote key set's cache belongs to the engine that closes it). */
+    StudyTokenKeys studyTokenKeys() {
+        return studyTokenKeys.get();
+    }
+
+    /**
+     * Whether this node only serves WADO-RS routes, verifying capabilities that another node issued
+     * (see {@link Builder#wadoOnlyNode(URI, Duration)}).
+     */
+    public boolean wadoOnly() {
+        return wadoOnly;
+    }
+
+    /** The base URL of the WADO-only node that Endpoint addresses point at; {@code null}: this server. */
+    public String wadoNodeBase() {
+        return wadoNodeBase;
     }
 
     public Duration studyTokenLifetime() {
@@ -117,7 +142,9 @@ public final class ServerOptions {
         private boolean dynamicConfigsEnabled;
         private int maxDynamicConfigBytes = DEFAULT_MAX_DYNAMIC_CONFIG_BYTES;
         private Set<String> allowedUpstreamHosts = Set.of();
-        private byte[] studyTokenKey;
+        private Supplier<StudyTokenKeys> studyTokenKeys;
+        private boolean wadoOnly;
+        private String wadoNodeBase;
         private Duration studyTokenLifetime = Duration.ofHours(1);
         private int maxStudiesPerSearch = 1000;
         private int maxPathLength = 8 * 1024;
@@ -153,9 +180,12 @@ public final class ServerOptions {
             return this;
         }
 
-        /** The HMAC key for study tokens; every node of a deployment must share it. */
+        /** The HMAC key for study tokens (HS256, the default); every node of a deployment must share it. */
         public Builder studyTokenKey(byte[] key) {
-            this.studyTokenKey = key.clone();
+            byte[] copy = key.clone();
+            StudyTokenKeys.hmac(copy); // fail at build time, not at the first request
+            this.studyTokenKeys = () -> StudyTokenKeys.hmac(copy);
+            this.wadoOnly = false;
             return this;
         }
 
@@ -163,7 +193,61 @@ public final class ServerOptions {
         public Builder randomStudyTokenKey() {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            this.studyTokenKey = key;
+            return studyTokenKey(key);
+        }
+
+        /**
+         * Signs study tokens with ES256 and publishes the public keys at
+         * {@code {base}/.well-known/jwks.json}, so that a DICOMweb server run apart from this one
+         * (another party's, or our {@link #wadoOnlyNode WADO-only node}) verifies them without a
+         * shared secret.
+         *
+         * <p>Rotation: put a new key first and the old one in {@code previousKeys}; new tokens are
+         * signed with the new key, tokens signed with the old one keep working. Drop the old key
+         * once {@link #studyTokenLifetime(Duration)} has passed since the rotation.
+         *
+         * @param signingKey an EC P-256 key pair with a {@code kid}
+         * @param previousKeys earlier keys (public halves suffice), still verified and published
+         */
+        public Builder studyTokenSigningKeys(ECKey signingKey, List<ECKey> previousKeys) {
+            List<ECKey> previous = List.copyOf(previousKeys);
+            StudyTokenKeys.ec(signingKey, previous);
+            this.studyTokenKeys = () -> StudyTokenKeys.ec(signingKey, previous);
+            this.wadoOnly = false;
+            return this;
+        }
+
+        /**
+         * Runs this engine as a WADO-only node: it serves only WADO-RS routes (FHIR routes answer
+         * 404) and verifies study tokens with the public keys another node publishes, fetched
+         * from {@code issuerJwks}, cached, and refetched when a token names an unknown key, at
+         * most once per {@code minRefreshInterval}. Configurations must use the same keys (or the
+         * same dynamic JSON) as the issuer's, as tokens are bound to them.
+         */
+        public Builder wadoOnlyNode(URI issuerJwks, Duration minRefreshInterval) {
+            java.net.URL url;
+            try {
+                url = issuerJwks.toURL();
+            } catch (MalformedURLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("The issuer JWKS must be an absolute http(s) URL: " + issuerJwks);
+            }
+            Duration interval = Objects.requireNonNull(minRefreshInterval);
+            this.studyTokenKeys = () -> StudyTokenKeys.remoteJwks(url, interval);
+            this.wadoOnly = true;
+            return this;
+        }
+
+        /**
+         * Endpoint addresses point at this base (where a {@link #wadoOnlyNode WADO-only node} or
+         * another party's DICOMweb server is mounted) instead of this server:
+         * {@code {wadoNodeBase}/{key}/wado/{studyToken}}.
+         */
+        public Builder wadoNodeBase(URI base) {
+            String text = base.toString();
+            if (!base.isAbsolute() || base.getRawQuery() != null || base.getRawFragment() != null) {
+                throw new IllegalArgumentException("The WADO node base must be an absolute URL without query: " + text);
+            }
+            this.wadoNodeBase = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
             return this;
         }
 

@@ -44,12 +44,18 @@ final class StudyTokens {
      * @throws ImagingException.Forbidden when it is for another configuration or study
      */
     StudyToken verify(ImagingConfig config, String compact, String studyInstanceUid) {
+        StudyToken token = verify(config, compact);
+        if (!token.grantsStudy(studyInstanceUid)) {
+            throw new ImagingException.Forbidden("The study token does not grant this study");
+        }
+        return token;
+    }
+
+    /** As {@link #verify(ImagingConfig, String, String)}, for a request that names no study (QIDO-RS {@code /studies}). */
+    StudyToken verify(ImagingConfig config, String compact) {
         StudyToken token = codec.verify(compact);
         if (!token.bindingId().equals(config.bindingId())) {
             throw new ImagingException.Forbidden("The study token was issued for another configuration");
-        }
-        if (!token.grantsStudy(studyInstanceUid)) {
-            throw new ImagingException.Forbidden("The study token does not grant this study");
         }
         return token;
     }

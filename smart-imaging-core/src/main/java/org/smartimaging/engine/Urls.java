@@ -5,11 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The absolute URLs of one configuration, as the client reached the server. */
-record Urls(String siteBase) {
+/**
+ * The absolute URLs of one configuration, as the client reached the server; WADO bases point at a
+ * separate WADO node when the host runs one ({@link ServerOptions#wadoNodeBase()}).
+ */
+record Urls(String siteBase, String wadoSiteBase) {
 
-    static Urls of(ImagingRequest request, Route.SiteRef site) {
-        return new Urls(request.baseUrl() + (site.dynamic() ? "/dyn/" : "/") + site.key());
+    static Urls of(ImagingRequest request, Route.SiteRef site, String wadoNodeBase) {
+        String path = (site.dynamic() ? "/dyn/" : "/") + site.key();
+        return new Urls(request.baseUrl() + path, (wadoNodeBase != null ? wadoNodeBase : request.baseUrl()) + path);
     }
 
     String fhirBase() {
@@ -17,7 +21,7 @@ record Urls(String siteBase) {
     }
 
     String wadoBase(String studyToken) {
-        return siteBase + "/wado/" + studyToken;
+        return wadoSiteBase + "/wado/" + studyToken;
     }
 
     String requestUrl(ImagingRequest request) {

@@ -26,17 +26,7 @@ final class WadoRetrieval {
 
     ImagingResponse retrieve(Site site, Route.Wado route, ImagingRequest request) {
         ImagingConfig config = site.config();
-        StudyToken token = studyTokens.verify(config, route.studyToken(), route.study());
-        // A config switched to token-bound stops honouring its older capability URLs.
-        if (token.requiresAccessToken() || config.requiresAccessToken()) {
-            AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
-            if (!config.disableAuthzChecks()) {
-                ScopePolicy.require(grant, Access.READ);
-                if (grant.hasPatient() && !grant.patientId().equals(token.patientId())) {
-                    throw new ImagingException.Forbidden("The access token is not for the patient this study URL was issued to");
-                }
-            }
-        }
+        admit(site, route.studyToken(), route.study(), request);
 
         Duration wait = config.delay().retrieveWait(clock.instant());
         if (!wait.isZero()) {
@@ -49,5 +39,28 @@ final class WadoRetrieval {
             throw new ImagingException.RetryLater(pending.retryAfter(), "The study is being retrieved from the archive; try again shortly");
         }
         return ImagingResponse.of(((Retrieval.Ready) retrieval).body());
+    }
+
+    /**
+     * Everything below a WADO base passes here first: the study token verifies, binds this
+     * configuration and (when {@code study} is given) grants that study, and, when it is
+     * token-bound, the access token is for the same patient.
+     *
+     * @param study the study of the path, or {@code null} for a QIDO-RS search across the token's studies
+     */
+    StudyToken admit(Site site, String studyToken, String study, ImagingRequest request) {
+        ImagingConfig config = site.config();
+        StudyToken token = study == null ? studyTokens.verify(config, studyToken) : studyTokens.verify(config, studyToken, study);
+        // A config switched to token-bound stops honouring its older capability URLs.
+        if (token.requiresAccessToken() || config.requiresAccessToken()) {
+            AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
+            if (!config.disableAuthzChecks()) {
+                ScopePolicy.require(grant, Access.READ);
+                if (grant.hasPatient() && !grant.patientId().equals(token.patientId())) {
+                    throw new ImagingException.Forbidden("The access token is not for the patient this study URL was issued to");
+                }
+            }
+        }
+        return token;
     }
 }

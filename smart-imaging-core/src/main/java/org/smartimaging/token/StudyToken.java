@@ -15,14 +15,23 @@ import java.util.Set;
  * @param expiresAt when it stops working
  * @param requiresAccessToken whether a request must also carry an access token for the same patient
  *     ({@code false}: a bearer capability URL)
+ * @param id a random identifier of this capability ({@code jti}), so that audit records can name it
+ *     without carrying it; {@code null} only in tokens issued before ids existed
  */
 public record StudyToken(
-        String patientId, String bindingId, Set<String> studyInstanceUids, Instant expiresAt, boolean requiresAccessToken) {
+        String patientId, String bindingId, Set<String> studyInstanceUids, Instant expiresAt, boolean requiresAccessToken,
+        String id) {
 
     public StudyToken {
         Objects.requireNonNull(bindingId, "bindingId");
         Objects.requireNonNull(expiresAt, "expiresAt");
         studyInstanceUids = Set.copyOf(studyInstanceUids);
+    }
+
+    /** A new capability with a fresh random id. */
+    public StudyToken(String patientId, String bindingId, Set<String> studyInstanceUids, Instant expiresAt,
+            boolean requiresAccessToken) {
+        this(patientId, bindingId, studyInstanceUids, expiresAt, requiresAccessToken, java.util.UUID.randomUUID().toString());
     }
 
     public boolean grantsStudy(String studyInstanceUid) {

@@ -1,10 +1,5 @@
 package org.smartimaging.token;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
@@ -14,13 +9,15 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import org.smartimaging.spi.ImagingException.Unauthorized;
 
 /**
- * Signs and verifies {@link StudyToken}s as compact HS256 JWS. Stateless: every node that shares
- * the key verifies every token, so a cluster needs no session store.
+ * Signs and verifies {@link StudyToken}s as compact JWS (HS256 by default, ES256 with published
+ * keys; see {@link StudyTokenKeys}). Stateless: every node that holds (or can fetch) the keys
+ * verifies every token, so a cluster needs no session store.
  */
-public final class StudyTokenCodec {
+public final class StudyTokenCodec implements AutoCloseable {
 
     /** Tokens longer than this are rejected unparsed (a token for one study is ~300 characters). */
     public static final int MAX_TOKEN_LENGTH = 4096;
@@ -29,22 +26,27 @@ public final class StudyTokenCodec {
     private static final String CLAIM_STUDIES = "studies";
     private static final String CLAIM_REQUIRES_ACCESS_TOKEN = "rat";
 
-    private final MACSigner signer;
-    private final MACVerifier verifier;
+    private final StudyTokenKeys keys;
     private final Clock clock;
 
     /** @param key the HMAC key, at least 32 bytes, shared by every node of a deployment */
     public StudyTokenCodec(byte[] key, Clock clock) {
-        if (key.length < 32) {
-            throw new IllegalArgumentException("The study token key must have at least 32 bytes (256 bits)");
-        }
-        try {
-            this.signer = new MACSigner(key);
-            this.verifier = new MACVerifier(key);
-        } catch (JOSEException e) {
-            throw new IllegalArgumentException("Unusable study token key", e);
-        }
+        this(StudyTokenKeys.hmac(key), clock);
+    }
+
+    public StudyTokenCodec(StudyTokenKeys keys, Clock clock) {
+        this.keys = keys;
         this.clock = clock;
+    }
+
+    /** Whether this codec issues tokens (a WADO-only node only verifies). */
+    public boolean canSign() {
+        return keys.canSign();
+    }
+
+    /** The public keys to publish as {@code jwks.json}, when tokens are signed asymmetrically. */
+    public Optional<String> publicJwks() {
+        return keys.publicJwks();
     }
 
     public String sign(StudyToken token) {
@@ -56,17 +58,16 @@ public final class StudyTokenCodec {
         if (token.patientId() != null) {
             claims.subject(token.patientId());
         }
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
-        try {
-            jwt.sign(signer);
-        } catch (JOSEException e) {
-            throw new IllegalStateException("Cannot sign a study token", e);
+        if (token.id() != null) {
+            claims.jwtID(token.id());
         }
-        return jwt.serialize();
+        return keys.sign(claims.build());
     }
 
     /**
      * @throws Unauthorized when the token is malformed, not signed with our key, or expired
+     * @throws org.smartimaging.spi.ImagingException.UpstreamFailure when the issuer's published
+     *     keys cannot be fetched
      */
     public StudyToken verify(String compact) {
         if (compact.length() > MAX_TOKEN_LENGTH) {
@@ -74,7 +75,7 @@ public final class StudyTokenCodec {
         }
         try {
             SignedJWT jwt = SignedJWT.parse(compact);
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+            if (!keys.verifies(jwt)) {
                 throw Unauthorized.invalidToken("The study token in the URL is not valid");
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -89,9 +90,15 @@ public final class StudyTokenCodec {
             if (!clock.instant().isBefore(expiresAt)) {
                 throw Unauthorized.invalidToken("The study token in the URL has expired; search again for a new one");
             }
-            return new StudyToken(claims.getSubject(), binding, new HashSet<>(studies), expiresAt, requiresAccessToken);
-        } catch (ParseException | JOSEException | IllegalArgumentException e) {
+            return new StudyToken(claims.getSubject(), binding, new HashSet<>(studies), expiresAt, requiresAccessToken,
+                    claims.getJWTID());
+        } catch (ParseException | IllegalArgumentException e) {
             throw Unauthorized.invalidToken("The study token in the URL is not valid");
         }
+    }
+
+    @Override
+    public void close() {
+        keys.close();
     }
 }
