@@ -452,10 +452,14 @@ final class IndependentAuthorizer implements Authorizer, AuthorizationEndpoints 
         if (header == null) {
             return null;
         }
-        for (String part : header.split(";")) {
+        for (String part : header.split("[;,]")) {
             String pair = part.strip();
             if (pair.startsWith(COOKIE + "=")) {
                 String value = pair.substring(COOKIE.length() + 1);
+                // RFC 2965 clients quote the value
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
                 return value.isEmpty() ? null : value;
             }
         }
