@@ -38,7 +38,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -476,6 +475,20 @@ class IndependentAuthorizationTest {
     }
 
     @Test
+    void ehrCallbackInAnotherBrowserIsRefused() throws Exception {
+        // Someone's own sign-in, its EHR answer (code and state) carried to a victim's browser.
+        Browser attacker = new Browser();
+        String idToken = signInAtEhr(attacker, B);
+        HttpResponse<String> toEhr = attacker.get(appAuthorize(REFERENCE, DemoEhr.VIEWER_CLIENT_ID, new CodeVerifier(), "s6", idToken, viewerRedirect()));
+        HttpResponse<String> fromEhr = attacker.get(Browser.location(toEhr));
+        String callback = Browser.location(fromEhr);
+        assertThat(callback).startsWith(site(REFERENCE) + "/oauth/ehr-callback?");
+        HttpResponse<String> victim = new Browser().get(callback);
+        assertThat(victim.statusCode()).isEqualTo(400);
+        assertThat(victim.body()).doesNotContain("Authorize access to imaging studies");
+    }
+
+    @Test
     void ehrCallbackWithAnUnknownStateIsRefused() throws Exception {
         HttpResponse<String> answer = new Browser().get(site(REFERENCE) + "/oauth/ehr-callback?code=x&state=forged");
         assertThat(answer.statusCode()).isEqualTo(400);
@@ -486,7 +499,5 @@ class IndependentAuthorizationTest {
     void otherAuthorizationTypesHaveNoOauthPaths() throws Exception {
         HttpResponse<String> answer = new Browser().get(server.baseUrl() + "/demo/oauth/authorize");
         assertThat(answer.statusCode()).isEqualTo(404);
-        List<String> unused = List.of();
-        assertThat(unused).isEmpty();
     }
 }
