@@ -40,6 +40,7 @@ public final class ImagingEngine implements AutoCloseable {
     private final Discovery discovery;
     private final StudyTokenCodec studyTokenCodec;
     private final Cors cors;
+    private final Audit audit;
     private final AuthorizationServerRoutes authorizationServer = new AuthorizationServerRoutes();
 
     /**
@@ -50,6 +51,7 @@ public final class ImagingEngine implements AutoCloseable {
     public ImagingEngine(ServerOptions options) {
         this.options = options;
         this.sites = new SiteRegistry(options, ProviderRegistry.fromClassPath());
+        this.audit = new Audit(options.auditSinks());
         this.studyTokenCodec = new StudyTokenCodec(options.studyTokenKeys(), options.clock());
         StudyTokens studyTokens = new StudyTokens(studyTokenCodec, options.studyTokenLifetime(), options.clock());
         this.search = new ImagingStudySearch(studyTokens, options.maxStudiesPerSearch(), options.clock());
@@ -72,6 +74,8 @@ public final class ImagingEngine implements AutoCloseable {
     }
 
     private ImagingResponse answer(ImagingRequest request) {
+        RequestAudit audited = null;
+        ImagingResponse response;
         try {
             boolean get = request.method().equals("GET") || request.method().equals("HEAD");
             if (get && request.rawPath().equals(JWKS_PATH)) {
@@ -79,32 +83,48 @@ public final class ImagingEngine implements AutoCloseable {
             }
             Route route = request.rawPath().equals(JWKS_PATH) ? null : Route.parse(request.rawPath(), options.maxPathLength());
             if (route instanceof Route.OAuth oauthRoute) {
-                return authorizationServer.handle(site(oauthRoute.site()), oauthRoute, request);
+                return authorizationServer.handle(site(oauthRoute.site(), null), oauthRoute, request);
             }
             if (!get) {
                 return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", Cors.ALLOWED_METHODS));
             }
             if (route instanceof Route.Wado wadoRoute) {
-                return wado.retrieve(site(wadoRoute.site()), wadoRoute, request);
-            }
-            if (route instanceof Route.Qido qidoRoute) {
-                return qido.search(site(qidoRoute.site()), qidoRoute, request);
-            }
-            if (options.wadoOnly()) {
+                audited = RequestAudit.retrieval(request, wadoRoute);
+                response = wado.retrieve(site(wadoRoute.site(), audited), wadoRoute, request, audited);
+            } else if (route instanceof Route.Qido qidoRoute) {
+                audited = RequestAudit.qido(request, qidoRoute);
+                response = qido.search(site(qidoRoute.site(), audited), qidoRoute, request, audited);
+            } else if (options.wadoOnly()) {
                 throw new ImagingException.NotFound("This node serves only WADO-RS; search at the server that issued the study URL");
+            } else {
+                Route.Fhir fhirRoute = (Route.Fhir) route;
+                if (fhirRoute.resource().equals("ImagingStudy")) {
+                    audited = RequestAudit.search(request);
+                }
+                response = fhir(fhirRoute, request, audited);
             }
-            return fhir((Route.Fhir) route, request);
         } catch (ImagingException e) {
             if (e.status() >= 500) {
                 LOG.warn("{} {}: {}", e.status(), e.getClass().getSimpleName(), e.getMessage());
             } else {
                 LOG.debug("{} {}", e.status(), e.getMessage());
             }
-            return Errors.response(e);
+            if (audited != null) {
+                audited.failed(e.getMessage());
+            }
+            response = Errors.response(e);
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure", e);
-            return Errors.response(500, "exception", "Internal error; the server log has the details", Map.of());
+            if (audited != null) {
+                audited.failed("Internal error");
+            }
+            response = Errors.response(500, "exception", "Internal error; the server log has the details", Map.of());
         }
+        if (audited != null) {
+            audit.record(audited.finish(response.status(), options.clock().instant()));
+            response = response.withHeader("X-Request-Id", audited.correlationId());
+        }
+        return response;
     }
 
     /**
@@ -117,11 +137,11 @@ public final class ImagingEngine implements AutoCloseable {
         return ImagingResponse.text(200, "application/jwk-set+json", jwks, Map.of("Cache-Control", "public, max-age=300"));
     }
 
-    private ImagingResponse fhir(Route.Fhir route, ImagingRequest request) {
-        Site site = site(route.site());
+    private ImagingResponse fhir(Route.Fhir route, ImagingRequest request, RequestAudit audited) {
+        Site site = site(route.site(), audited);
         Urls urls = Urls.of(request, route.site(), options.wadoNodeBase());
         return switch (route.resource()) {
-            case "ImagingStudy" -> search.search(site, urls, request);
+            case "ImagingStudy" -> search.search(site, urls, request, audited);
             case "metadata" -> discovery.capabilityStatement(site, urls);
             case ".well-known/smart-configuration" -> discovery.smartConfiguration(site, urls);
             default -> throw new ImagingException.NotFound(
@@ -129,13 +149,18 @@ public final class ImagingEngine implements AutoCloseable {
         };
     }
 
-    private Site site(Route.SiteRef ref) {
-        return ref.dynamic() ? sites.dynamicSite(ref.key()) : sites.site(ref.key());
+    private Site site(Route.SiteRef ref, RequestAudit audited) {
+        Site site = ref.dynamic() ? sites.dynamicSite(ref.key()) : sites.site(ref.key());
+        if (audited != null) {
+            audited.site(site.config().bindingId());
+        }
+        return site;
     }
 
     @Override
     public void close() {
         sites.close();
         studyTokenCodec.close();
+        audit.close();
     }
 }

@@ -40,11 +40,14 @@ final class ImagingStudySearch {
         this.clock = clock;
     }
 
-    ImagingResponse search(Site site, Urls urls, ImagingRequest request) {
+    ImagingResponse search(Site site, Urls urls, ImagingRequest request, RequestAudit audit) {
         ImagingConfig config = site.config();
         SearchParameters params = SearchParameters.parse(request.query());
         AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
+        audit.grant(grant);
+        audit.patient(params.patientId());
         String patientId = boundPatient(config, grant, params);
+        audit.patient(patientId);
 
         Duration wait = config.delay().lookupWait(clock.instant());
         if (!wait.isZero()) {
@@ -52,6 +55,7 @@ final class ImagingStudySearch {
         }
 
         List<StudyRecord> studies = params.identifierMatchesNothing() ? List.of() : findStudies(site, grant, patientId, params);
+        audit.studies(studies.stream().map(StudyRecord::studyInstanceUid).toList());
         return ImagingResponse.text(200, Fhir.JSON_CONTENT_TYPE, Fhir.toJson(bundle(site, urls, request, grant, patientId, params, studies)),
                 Map.of());
     }

@@ -51,8 +51,8 @@ final class QidoSearch {
         this.clock = clock;
     }
 
-    ImagingResponse search(Site site, Route.Qido route, ImagingRequest request) {
-        StudyToken token = access.admit(site, route.studyToken(), route.study(), request);
+    ImagingResponse search(Site site, Route.Qido route, ImagingRequest request, RequestAudit audit) {
+        StudyToken token = access.admit(site, route.studyToken(), route.study(), request, audit).token();
         AcceptedMediaTypes.requireDicomJson(request.header().apply("Accept"));
         QidoQuery query = QidoQuery.parse(request.query(), route.level(), maxResults);
         Duration wait = site.config().delay().lookupWait(clock.instant());

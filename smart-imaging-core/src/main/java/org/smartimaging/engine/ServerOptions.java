@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.smartimaging.audit.LogAuditSink;
+import org.smartimaging.spi.AuditSink;
 import org.smartimaging.token.StudyTokenKeys;
 
 /**
@@ -37,6 +39,7 @@ public final class ServerOptions {
     private final Supplier<StudyTokenKeys> studyTokenKeys;
     private final boolean wadoOnly;
     private final String wadoNodeBase;
+    private final List<AuditSink> auditSinks;
     private final Duration studyTokenLifetime;
     private final int maxStudiesPerSearch;
     private final int maxPathLength;
@@ -55,6 +58,7 @@ public final class ServerOptions {
                         + " or call randomStudyTokenKey() for a single-node demo");
         this.wadoOnly = builder.wadoOnly;
         this.wadoNodeBase = builder.wadoNodeBase;
+        this.auditSinks = builder.auditSinks != null ? builder.auditSinks : List.of(new LogAuditSink());
         this.studyTokenLifetime = builder.studyTokenLifetime;
         this.maxStudiesPerSearch = builder.maxStudiesPerSearch;
         this.maxPathLength = builder.maxPathLength;
@@ -111,6 +115,11 @@ public final class ServerOptions {
         return wadoNodeBase;
     }
 
+    /** Where each search and retrieval decision is recorded; the engine closes them when it closes. */
+    public List<AuditSink> auditSinks() {
+        return auditSinks;
+    }
+
     public Duration studyTokenLifetime() {
         return studyTokenLifetime;
     }
@@ -145,6 +154,7 @@ public final class ServerOptions {
         private Supplier<StudyTokenKeys> studyTokenKeys;
         private boolean wadoOnly;
         private String wadoNodeBase;
+        private List<AuditSink> auditSinks;
         private Duration studyTokenLifetime = Duration.ofHours(1);
         private int maxStudiesPerSearch = 1000;
         private int maxPathLength = 8 * 1024;
@@ -248,6 +258,17 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("The WADO node base must be an absolute URL without query: " + text);
             }
             this.wadoNodeBase = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+            return this;
+        }
+
+        /**
+         * Where access decisions are recorded, one record per search and per retrieval. Default: a
+         * {@link LogAuditSink} (one JSON line per record on the logger {@code org.smartimaging.audit});
+         * add an {@link org.smartimaging.audit.FhirAuditEventSink} to post IHE BALP AuditEvents to a
+         * FHIR server; none ({@code List.of()}) turns audit off.
+         */
+        public Builder auditSinks(List<AuditSink> sinks) {
+            this.auditSinks = List.copyOf(sinks);
             return this;
         }
 

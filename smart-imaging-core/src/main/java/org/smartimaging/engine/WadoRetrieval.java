@@ -2,6 +2,7 @@ package org.smartimaging.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.smartimaging.config.ImagingConfig;
 import org.smartimaging.engine.ScopePolicy.Access;
 import org.smartimaging.spi.AccessGrant;
@@ -24,9 +25,9 @@ final class WadoRetrieval {
         this.clock = clock;
     }
 
-    ImagingResponse retrieve(Site site, Route.Wado route, ImagingRequest request) {
+    ImagingResponse retrieve(Site site, Route.Wado route, ImagingRequest request, RequestAudit audit) {
         ImagingConfig config = site.config();
-        admit(site, route.studyToken(), route.study(), request);
+        Admission admission = admit(site, route.studyToken(), route.study(), request, audit);
 
         Duration wait = config.delay().retrieveWait(clock.instant());
         if (!wait.isZero()) {
@@ -38,8 +39,15 @@ final class WadoRetrieval {
         if (retrieval instanceof Retrieval.Pending pending) {
             throw new ImagingException.RetryLater(pending.retryAfter(), "The study is being retrieved from the archive; try again shortly");
         }
-        return ImagingResponse.of(((Retrieval.Ready) retrieval).body());
+        return Caching.apply(ImagingResponse.of(((Retrieval.Ready) retrieval).body()), request, route.instance() != null,
+                admission.until(), clock.instant());
     }
+
+    /**
+     * A request that passed: its study token, and until when what it was given may be reused
+     * (the capability's expiry, or the access token's when that comes first).
+     */
+    record Admission(StudyToken token, Instant until) {}
 
     /**
      * Everything below a WADO base passes here first: the study token verifies, binds this
@@ -48,19 +56,25 @@ final class WadoRetrieval {
      *
      * @param study the study of the path, or {@code null} for a QIDO-RS search across the token's studies
      */
-    StudyToken admit(Site site, String studyToken, String study, ImagingRequest request) {
+    Admission admit(Site site, String studyToken, String study, ImagingRequest request, RequestAudit audit) {
         ImagingConfig config = site.config();
         StudyToken token = study == null ? studyTokens.verify(config, studyToken) : studyTokens.verify(config, studyToken, study);
+        audit.capability(token);
+        Instant until = token.expiresAt();
         // A config switched to token-bound stops honouring its older capability URLs.
         if (token.requiresAccessToken() || config.requiresAccessToken()) {
             AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
+            audit.grant(grant);
             if (!config.disableAuthzChecks()) {
                 ScopePolicy.require(grant, Access.READ);
                 if (grant.hasPatient() && !grant.patientId().equals(token.patientId())) {
                     throw new ImagingException.Forbidden("The access token is not for the patient this study URL was issued to");
                 }
             }
+            if (grant.expiresAt() != null && grant.expiresAt().isBefore(until)) {
+                until = grant.expiresAt();
+            }
         }
-        return token;
+        return new Admission(token, until);
     }
 }

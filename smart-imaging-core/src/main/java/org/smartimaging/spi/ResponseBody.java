@@ -31,6 +31,17 @@ public interface ResponseBody extends Closeable {
         return Map.of();
     }
 
+    /**
+     * An opaque validator of the content: it changes whenever the bytes (other than a multipart
+     * boundary) would. The engine turns it into an {@code ETag} and answers {@code 304} when a
+     * client already has it; {@code null} (the default) when the source cannot tell, and then a
+     * study or series answer is not cached. Instance-level answers are cached without one, as a
+     * SOP Instance UID names immutable content.
+     */
+    default String entityTag() {
+        return null;
+    }
+
     void writeTo(OutputStream out) throws IOException;
 
     /** A small body already in memory; never use it for DICOM data, which streams. */

@@ -25,6 +25,11 @@ public final class MetadataBody implements ResponseBody {
     }
 
     @Override
+    public String entityTag() {
+        return FileValidator.of(files);
+    }
+
+    @Override
     public String contentType() {
         return "application/dicom+json";
     }

@@ -26,6 +26,11 @@ public final class MultipartRelatedBody implements ResponseBody {
     }
 
     @Override
+    public String entityTag() {
+        return FileValidator.of(files);
+    }
+
+    @Override
     public String contentType() {
         return "multipart/related; type=\"application/dicom\"; boundary=" + boundary;
     }

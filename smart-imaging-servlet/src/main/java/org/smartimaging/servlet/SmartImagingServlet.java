@@ -50,6 +50,8 @@ public final class SmartImagingServlet extends HttpServlet {
                 response.setContentLengthLong(body.contentLength());
             }
             if (request.getMethod().equals("HEAD")) {
+                // Commit now: left to complete with nothing written, the container would claim Content-Length: 0
+                response.flushBuffer();
                 return;
             }
             OutputStream out = response.getOutputStream();

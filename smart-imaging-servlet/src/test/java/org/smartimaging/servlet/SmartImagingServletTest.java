@@ -84,6 +84,39 @@ class SmartImagingServletTest {
     }
 
     @Test
+    void headOnAStudyGivesTheHeadersGetWould() throws Exception {
+        HttpResponse<String> search = send("GET", base + "/open/fhir/ImagingStudy");
+        JsonNode entry = new ObjectMapper().readTree(search.body()).path("entry").get(0).path("resource");
+        String study = entry.path("contained").get(0).path("address").asText() + "/studies/" + entry.path("id").asText();
+
+        HttpResponse<String> get = send("GET", study);
+        HttpResponse<String> head = send("HEAD", study);
+
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Type").orElseThrow()).startsWith("multipart/related; type=\"application/dicom\"");
+        assertThat(head.headers().firstValue("ETag")).isEqualTo(get.headers().firstValue("ETag")).isPresent();
+        assertThat(head.headers().firstValue("Cache-Control")).isEqualTo(get.headers().firstValue("Cache-Control"));
+        assertThat(head.headers().firstValue("Content-Length")).isEqualTo(get.headers().firstValue("Content-Length"));
+        assertThat(head.headers().firstValue("Content-Length")).isNotEqualTo(java.util.Optional.of("0"));
+    }
+
+    @Test
+    void notModifiedHasNoBody() throws Exception {
+        HttpResponse<String> search = send("GET", base + "/open/fhir/ImagingStudy");
+        JsonNode entry = new ObjectMapper().readTree(search.body()).path("entry").get(0).path("resource");
+        String metadata = entry.path("contained").get(0).path("address").asText() + "/studies/" + entry.path("id").asText() + "/metadata";
+        String etag = send("GET", metadata).headers().firstValue("ETag").orElseThrow();
+
+        HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(URI.create(metadata)).header("If-None-Match", etag).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.headers().firstValue("ETag")).contains(etag);
+        assertThat(again.body()).isEmpty();
+    }
+
+    @Test
     void otherMethodsAreNotAllowedAndSayWhatIs() throws Exception {
         HttpResponse<String> post = send("POST", base + "/open/fhir/ImagingStudy");
 
