@@ -85,13 +85,16 @@ export async function launch({ fhirBase, imagingBase, scopeStyle }) {
 }
 
 /**
- * Whether the imaging server is its own authorization server (its discovery names an authorization
- * endpoint other than the EHR's): then it needs its own token.
+ * The imaging server's discovery when it is its own authorization server (it names itself as issuer,
+ * or an authorization endpoint that is not the EHR's; the host may differ, as the imaging server may
+ * reach the EHR by another name): then it needs its own token. Otherwise null.
  */
 export async function imagingNeedsOwnSignIn(session) {
   const config = await discover(session.imagingBase);
-  return Boolean(config.authorization_endpoint && config.token_endpoint
-    && config.authorization_endpoint !== session.ehrAuthorizationEndpoint) ? config : null;
+  if (!config.authorization_endpoint || !config.token_endpoint) return null;
+  const ownIssuer = stripSlash(config.issuer || '') === stripSlash(session.imagingBase);
+  const otherPath = new URL(config.authorization_endpoint).pathname !== new URL(session.ehrAuthorizationEndpoint).pathname;
+  return ownIssuer || otherPath ? config : null;
 }
 
 /** The second authorization, at the imaging server, with the EHR's ID token as login_hint. */

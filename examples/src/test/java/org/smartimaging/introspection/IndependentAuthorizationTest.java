@@ -463,6 +463,12 @@ class IndependentAuthorizationTest {
         HttpResponse<String> wrongCsrf = browser.post(site(REFERENCE) + "/oauth/consent", Map.of(
                 "consent", Browser.hidden(page2.body(), "consent"), "csrf", "guessed", "decision", "approve"), Map.of());
         assertThat(wrongCsrf.statusCode()).isEqualTo(403);
+
+        HttpResponse<String> page3 = toConsentPage(browser, REFERENCE, DemoEhr.VIEWER_CLIENT_ID, new CodeVerifier(), idToken);
+        HttpResponse<String> crossSite = browser.post(site(REFERENCE) + "/oauth/consent", Map.of(
+                "consent", Browser.hidden(page3.body(), "consent"), "csrf", Browser.hidden(page3.body(), "csrf"), "decision", "approve"),
+                Map.of("Origin", "https://attacker.example"));
+        assertThat(crossSite.statusCode()).isEqualTo(403);
     }
 
     @Test

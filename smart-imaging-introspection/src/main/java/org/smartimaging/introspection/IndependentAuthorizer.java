@@ -250,8 +250,9 @@ final class IndependentAuthorizer implements Authorizer, AuthorizationEndpoints 
         if (consent == null) {
             return ConsentPage.error(400, "Page expired", "This page has expired or was already used. Start again from the app.");
         }
+        // A browser sends Origin "null" from a no-referrer page; the CSRF token and cookie below decide then.
         String origin = request.header().apply("Origin");
-        if (origin != null && !request.siteBase().startsWith(origin + "/")) {
+        if (origin != null && !origin.equals("null") && !request.siteBase().startsWith(origin + "/")) {
             return ConsentPage.error(403, "Refused", "The decision was sent from another site.");
         }
         if (!sameSecret(cookie(request), consent.browserBinding()) || !sameSecret(request.formValue("csrf"), consent.csrfToken())) {
