@@ -44,7 +44,9 @@ class SmartImagingServletTest {
         connector.setHost("127.0.0.1");
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/ctx");
-        context.addServlet(new ServletHolder(new SmartImagingServlet(engine)), "/imaging/*");
+        ServletHolder holder = new ServletHolder(new SmartImagingServlet(engine));
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, "/imaging/*");
         jetty.setHandler(context);
         jetty.start();
         base = "http://127.0.0.1:" + connector.getLocalPort() + "/ctx/imaging";
