@@ -75,17 +75,14 @@ public final class DemoServer implements AutoCloseable {
                 .randomStudyTokenKey();
         DemoConfigs.builtIn().forEach(engineOptions::builtInConfig);
         engineOptions.builtInConfig(EHR_CONFIG_KEY, DemoConfigs.ehr(ehr.imagingAuthorizationJson(selfOrigin)));
-<<<<<<< HEAD
         // The browser is sent to the EHR's authorization endpoint as the imaging server discovered it:
         // on loopback, use the name the viewer is opened at, so the EHR's sign-in cookie applies.
         String independentOrigin = selfOrigin.startsWith("http://127.0.0.1:") ? "http://localhost:" + connector.getLocalPort() : selfOrigin;
         engineOptions.builtInConfig(EHR_INDEPENDENT_CONFIG_KEY, DemoConfigs.ehr(ehr.independentAuthorizationJson(independentOrigin,
                 DemoConfigs.viewerClientJson(connector.getLocalPort()))));
-=======
         ehrImages.forEach((key, images) -> engineOptions.builtInConfig(key,
                 "{\"authorization\": " + ehr.imagingAuthorizationJson(selfOrigin) + ", \"images\": " + images + "}"));
         apps.forEach(ehr::register);
->>>>>>> main
         ImagingEngine engine = new ImagingEngine(engineOptions.build());
 
         ServletContextHandler context = new ServletContextHandler();

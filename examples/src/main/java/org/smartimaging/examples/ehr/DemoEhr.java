@@ -16,10 +16,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-<<<<<<< HEAD
-=======
 import jakarta.servlet.DispatcherType;
->>>>>>> main
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -51,13 +48,10 @@ public final class DemoEhr {
     private final String imagingClientSecret;
     private final EhrTokens tokens;
     private final RSAKey signingKey;
-<<<<<<< HEAD
     private final ECKey independentImagingKey;
     /** Confidential clients that authenticate with private_key_jwt, by client id: their public keys. */
     private final Map<String, JWK> keyClients = new ConcurrentHashMap<>();
-=======
     private final Map<String, RegisteredApp> apps = new ConcurrentHashMap<>();
->>>>>>> main
 
     /**
      * URLs the EHR publishes are built from the host and port each request came to, so that a

@@ -136,33 +136,24 @@ final class EhrAuthorizationServlet extends HttpServlet {
             return;
         }
         String clientId = authz.getClientID().getValue();
-<<<<<<< HEAD
-        boolean viewer = DemoEhr.VIEWER_CLIENT_ID.equals(clientId);
-        if (!viewer && ehr.keyClient(clientId).isEmpty()) {
-            page(response, 400, "Unknown app", "<p>No app with client id <code>" + html(clientId)
-                    + "</code> is registered here.</p>");
-            return;
-        }
-        URI redirect = authz.getRedirectionURI();
-        if (redirect == null || !(viewer ? allowedRedirect(redirect, request) : allowedImagingCallback(redirect, request))) {
-            page(response, 400, "Invalid redirect", "<p>The app's redirect_uri is not registered (the viewer on this server,"
-                    + " below /viewer/, or an imaging server's /{config}/oauth/ehr-callback).</p>");
-=======
         Optional<RegisteredApp> app = ehr.app(clientId);
-        if (!DemoEhr.VIEWER_CLIENT_ID.equals(clientId) && app.isEmpty()) {
+        boolean imagingServer = ehr.keyClient(clientId).isPresent();
+        if (!DemoEhr.VIEWER_CLIENT_ID.equals(clientId) && app.isEmpty() && !imagingServer) {
             page(response, 400, "Unknown app", "<p>No app with client id <code>" + html(clientId)
                     + "</code> is registered here (register yours with the demo's <code>--apps</code> file).</p>");
             return;
         }
         URI redirect = authz.getRedirectionURI();
-        if (redirect == null || !(app.isPresent() ? app.get().allowsRedirect(redirect) : allowedRedirect(redirect, request))) {
+        boolean redirectAllowed = redirect != null && (imagingServer ? allowedImagingCallback(redirect, request)
+                : app.isPresent() ? app.get().allowsRedirect(redirect) : allowedRedirect(redirect, request));
+        if (!redirectAllowed) {
             page(response, 400, "Invalid redirect", app.isPresent()
                     ? "<p>The app's redirect_uri is not one of those registered for it (exact match).</p>"
-                    : "<p>The app's redirect_uri is not registered (it must be the viewer on this server, below /viewer/).</p>");
->>>>>>> main
+                    : "<p>The app's redirect_uri is not registered (the viewer on this server, below /viewer/, or an"
+                            + " imaging server's /{config}/oauth/ehr-callback).</p>");
             return;
         }
-        String appName = app.map(RegisteredApp::name).orElse("SMART Imaging Viewer");
+        String appName = app.map(RegisteredApp::name).orElse(imagingServer ? clientId : "SMART Imaging Viewer");
         ErrorObject problem = null;
         if (!authz.getResponseType().equals(ResponseType.CODE)) {
             problem = OAuth2Error.UNSUPPORTED_RESPONSE_TYPE;
@@ -176,7 +167,6 @@ final class EhrAuthorizationServlet extends HttpServlet {
             return;
         }
         String scope = grantable(authz.getScope() == null ? "" : authz.getScope().toString(), APP_SCOPE);
-<<<<<<< HEAD
         String nonce = first(authz.getCustomParameter("nonce"));
         State state = authz.getState();
         if (authz.getPrompt() != null && authz.getPrompt().contains(Prompt.Type.NONE)) {
@@ -193,22 +183,13 @@ final class EhrAuthorizationServlet extends HttpServlet {
         }
         Optional<String> consent = tokens.newConsent(new EhrTokens.Consent(clientId, redirect.toString(),
                 state == null ? null : state.getValue(), authz.getCodeChallenge().getValue(), scope, nonce,
-=======
-        Optional<String> consent = tokens.newConsent(new EhrTokens.Consent(clientId, redirect.toString(),
-                authz.getState() == null ? null : authz.getState().getValue(), authz.getCodeChallenge().getValue(), scope,
->>>>>>> main
                 tokens.clock().instant().plus(EhrTokens.CONSENT_LIFETIME)));
         if (consent.isEmpty()) {
             page(response, 503, "Busy", "<p>Too many sign-ins are in progress; try again in a few minutes.</p>");
             return;
         }
         StringBuilder body = new StringBuilder();
-<<<<<<< HEAD
-        body.append("<p><b>").append(viewer ? "SMART Imaging Viewer" : html(clientId))
-                .append("</b> asks to read your health records and images.</p>")
-=======
         body.append("<p><b>").append(html(appName)).append("</b> asks to read your health records and images.</p>")
->>>>>>> main
                 .append("<form method=\"post\" action=\"").append(html(ehr.mountPath())).append("/auth/authorize\">")
                 .append("<input type=\"hidden\" name=\"consent\" value=\"").append(consent.get()).append("\">")
                 .append("<fieldset><legend>Sign in as</legend>");
@@ -348,13 +329,14 @@ final class EhrAuthorizationServlet extends HttpServlet {
 
     private HTTPResponse codeExchange(TokenRequest tokenRequest, AuthorizationCodeGrant grant, String origin, URI tokenEndpoint) {
         ClientID client;
-        if (tokenRequest.getClientAuthentication() != null) {
+        if (tokenRequest.getClientAuthentication() instanceof PrivateKeyJWT) {
             if (!verifiedKeyClient(tokenRequest.getClientAuthentication(), tokenEndpoint)) {
                 return new TokenErrorResponse(OAuth2Error.INVALID_CLIENT).toHTTPResponse();
             }
             client = tokenRequest.getClientAuthentication().getClientID();
         } else {
-            client = tokenRequest.getClientID();
+            client = tokenRequest.getClientAuthentication() != null ? tokenRequest.getClientAuthentication().getClientID()
+                    : tokenRequest.getClientID();
             if (client != null && ehr.keyClient(client.getValue()).isPresent()) {
                 return new TokenErrorResponse(OAuth2Error.INVALID_CLIENT.setDescription("This client must use private_key_jwt"))
                         .toHTTPResponse();
