@@ -50,7 +50,7 @@ public final class ImagingEngine implements AutoCloseable {
      */
     public ImagingEngine(ServerOptions options) {
         this.options = options;
-        this.sites = new SiteRegistry(options, ProviderRegistry.fromClassPath());
+        this.sites = new SiteRegistry(options, new ProviderRegistry(options.providers(), options.classPathProviders()));
         this.audit = new Audit(options.auditSinks());
         this.studyTokenCodec = new StudyTokenCodec(options.studyTokenKeys(), options.clock());
         StudyTokens studyTokens = new StudyTokens(studyTokenCodec, options.studyTokenLifetime(), options.clock());

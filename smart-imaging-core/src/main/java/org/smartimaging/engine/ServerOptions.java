@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.smartimaging.audit.LogAuditSink;
+import org.smartimaging.spi.AccessPolicyProvider;
 import org.smartimaging.spi.AuditSink;
+import org.smartimaging.spi.AuthorizationProvider;
+import org.smartimaging.spi.ImageSourceProvider;
 import org.smartimaging.token.StudyTokenKeys;
 
 /**
@@ -51,6 +55,8 @@ public final class ServerOptions {
     private final long minResponseBytesPerSecond;
     private final Duration minResponseRateGrace;
     private final Clock clock;
+    private final List<Object> providers;
+    private final boolean classPathProviders;
 
     private ServerOptions(Builder builder) {
         this.configDirectory = builder.configDirectory;
@@ -72,6 +78,8 @@ public final class ServerOptions {
         this.minResponseBytesPerSecond = builder.minResponseBytesPerSecond;
         this.minResponseRateGrace = builder.minResponseRateGrace;
         this.clock = builder.clock;
+        this.providers = List.copyOf(builder.providers);
+        this.classPathProviders = builder.classPathProviders;
     }
 
     public static Builder builder() {
@@ -166,6 +174,16 @@ public final class ServerOptions {
         return clock;
     }
 
+    /** Providers the host built and handed in, before those {@link java.util.ServiceLoader} finds. */
+    public List<Object> providers() {
+        return providers;
+    }
+
+    /** Whether providers on the class path ({@code META-INF/services}) are used too. */
+    public boolean classPathProviders() {
+        return classPathProviders;
+    }
+
     public static final class Builder {
         private Path configDirectory;
         private final Map<String, String> builtInConfigs = new LinkedHashMap<>();
@@ -184,6 +202,8 @@ public final class ServerOptions {
         private long minResponseBytesPerSecond = DEFAULT_MIN_RESPONSE_BYTES_PER_SECOND;
         private Duration minResponseRateGrace = DEFAULT_MIN_RESPONSE_RATE_GRACE;
         private Clock clock = Clock.systemUTC();
+        private final List<Object> providers = new ArrayList<>();
+        private boolean classPathProviders = true;
 
         private Builder() {}
 
@@ -339,6 +359,33 @@ public final class ServerOptions {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /**
+         * A provider the host built (a Spring bean, a vendor's own client), used for its
+         * {@code type} before any found on the class path.
+         */
+        public Builder provider(AuthorizationProvider provider) {
+            providers.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /** As {@link #provider(AuthorizationProvider)}, for an {@code images.type}. */
+        public Builder provider(ImageSourceProvider provider) {
+            providers.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /** As {@link #provider(AuthorizationProvider)}, for an {@code access.type}. */
+        public Builder provider(AccessPolicyProvider provider) {
+            providers.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /** Whether to use the providers {@link java.util.ServiceLoader} finds too (default true). */
+        public Builder classPathProviders(boolean enabled) {
+            this.classPathProviders = enabled;
             return this;
         }
 

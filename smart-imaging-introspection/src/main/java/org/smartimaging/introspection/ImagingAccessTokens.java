@@ -43,7 +43,7 @@ final class ImagingAccessTokens {
     /** What a verified token says. */
     record Claims(String jwtId, String patient, Set<String> scopes, String clientId, String subject, Instant expiresAt) {
         AccessGrant grant() {
-            return new AccessGrant(patient, scopes, expiresAt, clientId);
+            return new AccessGrant(AccessGrant.Mode.APP_LAUNCH, patient, scopes, expiresAt, clientId, subject);
         }
     }
 

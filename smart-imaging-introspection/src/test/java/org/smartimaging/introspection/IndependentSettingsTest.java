@@ -31,10 +31,10 @@ class IndependentSettingsTest {
 
     private static ConfigSection build(ObjectNode section) {
         ConfigSection config = new ConfigSection("authorization", section);
-        var authorizer = new IndependentAuthorizerProvider().create(config, TestEhr.environment(Clock.systemUTC()));
-        new FhirPatientResolverProvider.Independent().create(config, TestEhr.environment(Clock.systemUTC()));
+        var authorization = new IndependentAuthorizationProvider().create(config, TestEhr.environment(Clock.systemUTC()));
         config.rejectUnusedFields();
-        assertThat(authorizer).isInstanceOf(AuthorizationEndpoints.class);
+        assertThat(authorization.authorizer()).isInstanceOf(AuthorizationEndpoints.class);
+        authorization.close();
         return config;
     }
 
