@@ -3,6 +3,7 @@ package org.smartimaging.examples;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -14,6 +15,7 @@ import org.smartimaging.examples.demo.DemoDataset;
 import org.smartimaging.examples.demo.DemoPatient;
 import org.smartimaging.examples.demo.DemoPatients;
 import org.smartimaging.examples.ehr.DemoEhr;
+import org.smartimaging.examples.ehr.RegisteredApp;
 import org.smartimaging.examples.viewer.ViewerServlet;
 import org.smartimaging.servlet.SmartImagingServlet;
 
@@ -22,7 +24,7 @@ import org.smartimaging.servlet.SmartImagingServlet;
  * {@code open}, {@code demo} and {@code ehr} configurations (and any {@code {key}.json} in
  * {@code --config-dir}), next to a demo EHR ({@code /demo-ehr/...}) and the viewer ({@code /viewer/}).
  *
- * <pre>java -jar smart-imaging-demo.jar [--port 8080] [--data demo-data] [--config-dir DIR]</pre>
+ * <pre>java -jar smart-imaging-demo.jar [--port 8080] [--data demo-data] [--config-dir DIR] [--apps apps.json]</pre>
  */
 public final class DemoServer implements AutoCloseable {
 
@@ -43,6 +45,16 @@ public final class DemoServer implements AutoCloseable {
 
     /** Generates the data (once) and starts serving; port 0 picks a free port. */
     public static DemoServer start(DemoOptions options) throws Exception {
+        return start(options, Map.of());
+    }
+
+    /**
+     * As {@link #start(DemoOptions)}, plus more configurations that trust the demo EHR like {@code ehr}
+     * does, each with its own {@code images} section (JSON, by config key): the same SMART token
+     * then opens studies of a PACS ({@code dicom-web}, {@code dicom-dimse}) too.
+     */
+    public static DemoServer start(DemoOptions options, Map<String, String> ehrImages) throws Exception {
+        List<RegisteredApp> apps = options.appsFile() == null ? List.of() : RegisteredApp.read(options.appsFile());
         DemoDataset.generate(options.dataDirectory().resolve(DemoConfigs.STUDIES_DIRECTORY));
 
         Server jetty = new Server();
@@ -61,6 +73,9 @@ public final class DemoServer implements AutoCloseable {
                 .randomStudyTokenKey();
         DemoConfigs.builtIn().forEach(engineOptions::builtInConfig);
         engineOptions.builtInConfig(EHR_CONFIG_KEY, DemoConfigs.ehr(ehr.imagingAuthorizationJson(selfOrigin)));
+        ehrImages.forEach((key, images) -> engineOptions.builtInConfig(key,
+                "{\"authorization\": " + ehr.imagingAuthorizationJson(selfOrigin) + ", \"images\": " + images + "}"));
+        apps.forEach(ehr::register);
         ImagingEngine engine = new ImagingEngine(engineOptions.build());
 
         ServletContextHandler context = new ServletContextHandler();
@@ -147,7 +162,15 @@ public final class DemoServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        DemoServer server = start(options);
+        DemoServer server;
+        try {
+            server = start(options);
+        } catch (IllegalArgumentException e) {
+            // a bad --apps file or configuration: its message names the field
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -164,20 +187,24 @@ public final class DemoServer implements AutoCloseable {
         System.out.println("Viewer (sign in at the demo EHR as a demo patient): " + server.viewerUrl());
         System.out.println("Demo EHR FHIR base: " + server.ehrFhirBase()
                 + "   (its .well-known/smart-configuration lists the imaging FHIR base " + server.imagingFhirBase() + ")");
+        if (options.appsFile() != null) {
+            System.out.println("Apps registered from " + options.appsFile() + ": launch them against the EHR FHIR base above.");
+        }
         server.jetty.join();
     }
 
     /** Command-line options of the demo. */
-    public record DemoOptions(String host, int port, Path dataDirectory, Path configDirectory) {
+    public record DemoOptions(String host, int port, Path dataDirectory, Path configDirectory, Path appsFile) {
 
         static final String USAGE = "Usage: java -jar smart-imaging-demo.jar [--port 8080] [--host 127.0.0.1]"
-                + " [--data demo-data] [--config-dir DIR]";
+                + " [--data demo-data] [--config-dir DIR] [--apps apps.json]";
 
         public static DemoOptions parse(String... args) {
             String host = "127.0.0.1";
             int port = 8080;
             Path data = Path.of("demo-data");
             Path configs = null;
+            Path apps = null;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (flag.equals("--help") || flag.equals("-h")) {
@@ -192,10 +219,11 @@ public final class DemoServer implements AutoCloseable {
                     case "--host" -> host = value;
                     case "--data" -> data = Path.of(value);
                     case "--config-dir" -> configs = Path.of(value);
+                    case "--apps" -> apps = Path.of(value);
                     default -> throw new IllegalArgumentException("Unknown option " + flag);
                 }
             }
-            return new DemoOptions(host, port, data.toAbsolutePath().normalize(), configs);
+            return new DemoOptions(host, port, data.toAbsolutePath().normalize(), configs, apps);
         }
 
         private static int parsePort(String value) {

@@ -90,7 +90,9 @@ class DemoServerTest {
                 .header("Accept", "image/jpeg").build();
         assertThat(HTTP.send(jpeg, HttpResponse.BodyHandlers.ofByteArray()).headers().firstValue("Content-Type")).hasValue("image/jpeg");
         assertThat(get(instance + "/rendered?window=40", "t").statusCode()).isEqualTo(400);
-        assertThat(get(wado + "/rendered", "t").statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> ofStudy = get(wado + "/rendered", "t");
+        assertThat(ofStudy.statusCode()).isEqualTo(200);
+        assertThat(ofStudy.headers().firstValue("Content-Type")).hasValue("image/png");
     }
 
     @Test

@@ -66,20 +66,17 @@ final class FolderImageSource implements ImageSource {
                 AcceptedMediaTypes.requireDicomJson(request.accept());
                 yield Retrieval.ready(new MetadataBody(files));
             }
-            case RENDERED -> {
-                if (request.sopInstanceUid() == null) {
-                    throw new ImagingException.NotFound("The folder source renders single instances: .../instances/{uid}/rendered");
-                }
-                yield render(instances.get(0), request.renderedFrame(),
-                        RenderOptions.fromRequest(request.accept(), request.query(), false));
-            }
+            case RENDERED -> request.sopInstanceUid() == null
+                    // a study or series is shown by its representative image, as its thumbnail is
+                    ? render(representative(instances), 1, RenderOptions.fromRequest(request.accept(), request.query(), false))
+                    : render(instances.get(0), request.renderedFrame(), RenderOptions.fromRequest(request.accept(), request.query(), false));
             case THUMBNAIL -> render(representative(instances), 1, RenderOptions.fromRequest(request.accept(), request.query(), true));
             default -> throw new ImagingException.NotFound(
                     "The folder source does not serve " + request.resource().name().toLowerCase() + " yet");
         };
     }
 
-    /** The instance a study or series thumbnail shows: the middle one of the first series, by instance number. */
+    /** The instance a study or series thumbnail or rendering shows: the middle one of the first series, by instance number. */
     private static IndexedInstance representative(List<IndexedInstance> instances) {
         String firstSeries = instances.get(0).seriesInstanceUid();
         List<IndexedInstance> series = instances.stream()

@@ -1,7 +1,9 @@
 package org.smartimaging.dicomweb;
 
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -12,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smartimaging.render.RenderOptions;
 import org.smartimaging.spi.HostEnvironment;
 import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImagingException;
@@ -74,8 +77,27 @@ final class DicomWebSource implements ImageSource {
         String accept = request.accept() != null && !request.accept().isBlank()
                 ? request.accept()
                 : defaultAccept(request.resource());
-        HttpResponse<UpstreamChunks> response = upstream.retrieve(request.relativePath(), request.query(), accept);
+        HttpResponse<UpstreamChunks> response;
+        try {
+            response = upstream.retrieve(request.relativePath(), request.query(), accept);
+        } catch (ImagingException.NotFound e) {
+            if (request.resource() != RetrieveRequest.Resource.THUMBNAIL) {
+                throw e;
+            }
+            // Many PACS (Orthanc's plugin among them) have no thumbnails: ask for a small rendering instead.
+            RetrieveRequest rendered = asSmallRendering(request);
+            response = upstream.retrieve(rendered.relativePath(), rendered.query(), accept);
+        }
         return Retrieval.ready(new UpstreamBody(response, upstream.name(), settings.readTimeout()));
+    }
+
+    /** A thumbnail request as {@code .../rendered} at the same level, in a thumbnail-sized viewport unless one was asked. */
+    static RetrieveRequest asSmallRendering(RetrieveRequest thumbnail) {
+        Map<String, List<String>> query = new LinkedHashMap<>(thumbnail.query());
+        int size = RenderOptions.THUMBNAIL_SIZE;
+        query.putIfAbsent("viewport", List.of(size + "," + size));
+        return new RetrieveRequest(thumbnail.studyInstanceUid(), thumbnail.seriesInstanceUid(), thumbnail.sopInstanceUid(),
+                RetrieveRequest.Resource.RENDERED, List.of(), thumbnail.accept(), query);
     }
 
     static String defaultAccept(RetrieveRequest.Resource resource) {

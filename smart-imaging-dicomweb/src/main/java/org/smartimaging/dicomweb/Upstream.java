@@ -112,6 +112,13 @@ final class Upstream {
         int status = response.statusCode();
         if (status < 200 || status > 299) {
             response.body().close();
+            // The client's request, passed on, is what the PACS refused: say so, not "bad gateway".
+            if (status == 406) {
+                throw new ImagingException.NotAcceptable("The PACS at " + name + " cannot send this in a form the Accept header allows (HTTP 406)");
+            }
+            if (status == 400) {
+                throw new ImagingException.BadRequest("The PACS at " + name + " refused the request as invalid (HTTP 400)");
+            }
             throw failure(status, response.headers(), path);
         }
         return response;
@@ -247,7 +254,8 @@ final class Upstream {
             text.append(separator)
                     .append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
                     .append('=')
-                    .append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
+                    // a comma separates list items in DICOMweb (viewport=w,h); PACS such as Orthanc do not decode %2C
+                    .append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8).replace("%2C", ","));
             separator = '&';
         }
         return URI.create(text.toString());

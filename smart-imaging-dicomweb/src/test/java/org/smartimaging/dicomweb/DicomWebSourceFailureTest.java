@@ -177,6 +177,28 @@ class DicomWebSourceFailureTest {
         }
     }
 
+    @Test
+    void anUpstream406Or400StaysWhatItIs() throws IOException {
+        HttpServer refusing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        refusing.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(exchange.getRequestURI().getPath().contains("/series/") ? 400 : 406, -1);
+            exchange.close();
+        });
+        refusing.start();
+        String url = "http://127.0.0.1:" + refusing.getAddress().getPort() + "/dicom-web";
+        try (ImageSource source = Sources.fromJson(Sources.basicConfig(url, "sdk", PASSWORD, ""))) {
+            assertThatThrownBy(() -> source.retrieve(RetrieveRequest.study("1.2.3", Resource.INSTANCES)))
+                    .isInstanceOf(ImagingException.NotAcceptable.class)
+                    .satisfies(e -> assertThat(((ImagingException) e).status()).isEqualTo(406));
+            assertThatThrownBy(() -> source.retrieve(new RetrieveRequest("1.2.3", "4.5", null, Resource.METADATA,
+                    List.of(), null, java.util.Map.of())))
+                    .isInstanceOf(ImagingException.BadRequest.class)
+                    .satisfies(e -> assertThat(((ImagingException) e).status()).isEqualTo(400));
+        } finally {
+            refusing.stop(0);
+        }
+    }
+
     /** Accepts connections, reads the request, then sends {@code prefix} (if any) and nothing more. */
     static final class SilentServer implements AutoCloseable {
         private final ServerSocket socket;

@@ -195,14 +195,48 @@ class DicomWebSourceOrthancTest {
     }
 
     @Test
-    void anAcceptOrthancCannotServeIsA502NamingTheUpstreamStatus() {
+    void anAcceptOrthancRefusesKeepsOrthancsStatusNot502() {
         RetrieveRequest request = new RetrieveRequest(A1.studyUid(), null, null, Resource.INSTANCES, List.of(),
                 "application/pdf", Map.of());
 
+        // Orthanc 1.10's plugin answers 400 (not 406) to an Accept it cannot serve
         assertThatThrownBy(() -> source.retrieve(request))
-                .isInstanceOf(ImagingException.UpstreamFailure.class)
-                .hasMessageContaining("HTTP 4")
-                .hasMessageContaining("127.0.0.1:" + orthanc.httpPort());
+                .isInstanceOf(ImagingException.BadRequest.class)
+                .hasMessageContaining("HTTP 400")
+                .hasMessageContaining("127.0.0.1:" + orthanc.httpPort())
+                .extracting(e -> ((ImagingException) e).status()).isEqualTo(400);
+    }
+
+    @Test
+    void thumbnailsAtEveryLevelFallBackToASmallRenderingWhereOrthancHasNone() {
+        String seriesPath = "/studies/" + A2.studyUid() + "/series/" + A2.seriesUid(1);
+        String instancePath = seriesPath + "/instances/" + A2.instanceUid(1, 1);
+        assertThat(orthanc.get("/dicom-web" + instancePath + "/thumbnail", "image/jpeg").statusCode()).isEqualTo(404);
+
+        for (RetrieveRequest thumbnail : List.of(
+                RetrieveRequest.study(A2.studyUid(), Resource.THUMBNAIL),
+                new RetrieveRequest(A2.studyUid(), A2.seriesUid(1), null, Resource.THUMBNAIL, List.of(), null, Map.of()),
+                new RetrieveRequest(A2.studyUid(), A2.seriesUid(1), A2.instanceUid(1, 1), Resource.THUMBNAIL, List.of(), null,
+                        Map.of()))) {
+            Sources.Body image = Sources.read(source.retrieve(thumbnail));
+            String level = thumbnail.relativePath().replace("/thumbnail", "");
+
+            assertThat(image.contentType()).as(level).isEqualTo("image/jpeg");
+            assertThat(image.bytes()).as(level)
+                    .isEqualTo(orthanc.get("/dicom-web" + level + "/rendered?viewport=128,128", "image/jpeg").body());
+        }
+    }
+
+    @Test
+    void studyAndSeriesRenderingsPassThrough() {
+        RetrieveRequest ofSeries = new RetrieveRequest(A2.studyUid(), A2.seriesUid(1), null, Resource.RENDERED, List.of(),
+                "image/png", Map.of());
+
+        Sources.Body png = Sources.read(source.retrieve(ofSeries));
+
+        assertThat(png.contentType()).isEqualTo("image/png");
+        assertThat(png.bytes()).isEqualTo(orthanc.get("/dicom-web/studies/" + A2.studyUid() + "/series/" + A2.seriesUid(1)
+                + "/rendered", "image/png").body());
     }
 
     @Test

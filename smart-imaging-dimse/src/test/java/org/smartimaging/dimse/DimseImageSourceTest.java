@@ -154,8 +154,13 @@ class DimseImageSourceTest {
         assertThat(((Retrieval.Ready) rendered).body().contentType()).isEqualTo("image/png");
         assertThat(Bodies.read(((Retrieval.Ready) rendered).body())).startsWith(pngSignature);
         assertThat(Bodies.read(((Retrieval.Ready) thumbnail).body())).startsWith(pngSignature);
-        assertThatThrownBy(() -> cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, null,
-                RetrieveRequest.Resource.RENDERED, List.of(), null, Map.of()))).isInstanceOf(ImagingException.NotFound.class);
+        Retrieval ofSeries = cget.retrieve(new RetrieveRequest(other.studyInstanceUid(), series, null,
+                RetrieveRequest.Resource.RENDERED, List.of(), null, Map.of()));
+        Retrieval ofStudy = cget.retrieve(RetrieveRequest.study(other.studyInstanceUid(), RetrieveRequest.Resource.RENDERED));
+        Retrieval studyThumbnail = cget.retrieve(RetrieveRequest.study(other.studyInstanceUid(), RetrieveRequest.Resource.THUMBNAIL));
+        assertThat(Bodies.read(((Retrieval.Ready) ofSeries).body())).startsWith(pngSignature);
+        assertThat(Bodies.read(((Retrieval.Ready) ofStudy).body())).startsWith(pngSignature);
+        assertThat(Bodies.read(((Retrieval.Ready) studyThumbnail).body())).startsWith(pngSignature);
     }
 
     @Test

@@ -7,8 +7,13 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
@@ -33,6 +38,7 @@ public final class DemoEhr {
     private final String imagingClientSecret;
     private final EhrTokens tokens;
     private final RSAKey signingKey;
+    private final Map<String, RegisteredApp> apps = new ConcurrentHashMap<>();
 
     /**
      * URLs the EHR publishes are built from the host and port each request came to, so that a
@@ -54,8 +60,25 @@ public final class DemoEhr {
         }
     }
 
+    /**
+     * Lets a developer's own SMART app launch against this EHR (see {@link RegisteredApp}); replaces
+     * an earlier registration with the same client id.
+     */
+    public void register(RegisteredApp app) {
+        apps.put(app.clientId(), app);
+    }
+
+    /** A registered app by client id (the built-in viewer is not one: its rules are its own). */
+    Optional<RegisteredApp> app(String clientId) {
+        return clientId == null ? Optional.empty() : Optional.ofNullable(apps.get(clientId));
+    }
+
     /** Adds the EHR's servlets to {@code context} below {@code mountPath} (e.g. {@code /demo-ehr}). */
     public void mount(ServletContextHandler context) {
+        // Apps on other origins call the token endpoint and the FHIR server from the browser.
+        FilterHolder cors = new FilterHolder(new EhrCorsFilter());
+        context.addFilter(cors, mountPath + "/auth/token", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(cors, mountPath + "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("ehr-auth", new EhrAuthorizationServlet(this)), mountPath + "/auth/*");
         context.addServlet(new ServletHolder("ehr-smart-configuration", new SmartConfigurationServlet(this)),
                 mountPath + "/fhir/.well-known/*");

@@ -115,16 +115,21 @@ final class EhrAuthorizationServlet extends HttpServlet {
             page(response, 400, "Invalid authorization request", "<p>The app sent an authorization request this EHR cannot read.</p>");
             return;
         }
-        if (!DemoEhr.VIEWER_CLIENT_ID.equals(authz.getClientID().getValue())) {
-            page(response, 400, "Unknown app", "<p>No app with client id <code>" + html(authz.getClientID().getValue())
-                    + "</code> is registered here.</p>");
+        String clientId = authz.getClientID().getValue();
+        Optional<RegisteredApp> app = ehr.app(clientId);
+        if (!DemoEhr.VIEWER_CLIENT_ID.equals(clientId) && app.isEmpty()) {
+            page(response, 400, "Unknown app", "<p>No app with client id <code>" + html(clientId)
+                    + "</code> is registered here (register yours with the demo's <code>--apps</code> file).</p>");
             return;
         }
         URI redirect = authz.getRedirectionURI();
-        if (redirect == null || !allowedRedirect(redirect, request)) {
-            page(response, 400, "Invalid redirect", "<p>The app's redirect_uri is not registered (it must be the viewer on this server, below /viewer/).</p>");
+        if (redirect == null || !(app.isPresent() ? app.get().allowsRedirect(redirect) : allowedRedirect(redirect, request))) {
+            page(response, 400, "Invalid redirect", app.isPresent()
+                    ? "<p>The app's redirect_uri is not one of those registered for it (exact match).</p>"
+                    : "<p>The app's redirect_uri is not registered (it must be the viewer on this server, below /viewer/).</p>");
             return;
         }
+        String appName = app.map(RegisteredApp::name).orElse("SMART Imaging Viewer");
         ErrorObject problem = null;
         if (!authz.getResponseType().equals(ResponseType.CODE)) {
             problem = OAuth2Error.UNSUPPORTED_RESPONSE_TYPE;
@@ -138,7 +143,7 @@ final class EhrAuthorizationServlet extends HttpServlet {
             return;
         }
         String scope = grantable(authz.getScope() == null ? "" : authz.getScope().toString(), APP_SCOPE);
-        Optional<String> consent = tokens.newConsent(new EhrTokens.Consent(DemoEhr.VIEWER_CLIENT_ID, redirect.toString(),
+        Optional<String> consent = tokens.newConsent(new EhrTokens.Consent(clientId, redirect.toString(),
                 authz.getState() == null ? null : authz.getState().getValue(), authz.getCodeChallenge().getValue(), scope,
                 tokens.clock().instant().plus(EhrTokens.CONSENT_LIFETIME)));
         if (consent.isEmpty()) {
@@ -146,7 +151,7 @@ final class EhrAuthorizationServlet extends HttpServlet {
             return;
         }
         StringBuilder body = new StringBuilder();
-        body.append("<p><b>SMART Imaging Viewer</b> asks to read your health records and images.</p>")
+        body.append("<p><b>").append(html(appName)).append("</b> asks to read your health records and images.</p>")
                 .append("<form method=\"post\" action=\"").append(html(ehr.mountPath())).append("/auth/authorize\">")
                 .append("<input type=\"hidden\" name=\"consent\" value=\"").append(consent.get()).append("\">")
                 .append("<fieldset><legend>Sign in as</legend>");
@@ -242,6 +247,13 @@ final class EhrAuthorizationServlet extends HttpServlet {
         EhrTokens.Code code = redeemed.get();
         if (client == null || !code.clientId().equals(client.getValue())) {
             return invalidGrant("The code was issued to another client");
+        }
+        Optional<RegisteredApp> app = ehr.app(code.clientId());
+        if (app.isPresent() && app.get().confidential() && !(tokenRequest.getClientAuthentication() instanceof PlainClientSecret secret
+                && constantTimeEquals(secret.getClientSecret().getValue(), app.get().clientSecret()))) {
+            return new TokenErrorResponse(OAuth2Error.INVALID_CLIENT.setDescription(
+                    "A confidential app authenticates with its client secret (client_secret_basic or client_secret_post)"))
+                    .toHTTPResponse();
         }
         if (grant.getRedirectionURI() == null || !code.redirectUri().equals(grant.getRedirectionURI().toString())) {
             return invalidGrant("redirect_uri differs from the authorization request's");

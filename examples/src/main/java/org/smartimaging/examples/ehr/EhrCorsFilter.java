@@ -1,0 +1,35 @@
+package org.smartimaging.examples.ehr;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * CORS for the demo EHR's token endpoint and FHIR server, so that SMART apps served from another
+ * origin (registered with {@link DemoEhr#register}) can finish a launch and read FHIR from the
+ * browser. Any origin: credentials travel in headers and form fields, never in cookies.
+ */
+final class EhrCorsFilter extends HttpFilter {
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request.getHeader("Origin") == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setHeader("Access-Control-Allow-Origin", "*");
+        response.setHeader("Access-Control-Expose-Headers", "WWW-Authenticate, Location, Content-Location");
+        if ("OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null) {
+            response.setStatus(204);
+            response.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept");
+            response.setHeader("Access-Control-Max-Age", "600");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}
