@@ -90,7 +90,9 @@ public final class DemoServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.setErrorHandler(new PlainErrors.ForContext());
-        context.addServlet(new ServletHolder("imaging", new SmartImagingServlet(engine)), "/*");
+        ServletHolder imaging = new ServletHolder("imaging", new SmartImagingServlet(engine));
+        imaging.setAsyncSupported(true); // non-blocking output: slow readers hold no thread
+        context.addServlet(imaging, "/*");
         context.addServlet(new ServletHolder("viewer", new ViewerServlet()), "/viewer/*");
         ehr.mount(context);
         jetty.setHandler(new DemoGuard(hosts, context));

@@ -49,7 +49,7 @@ public final class ImagingEngine implements AutoCloseable {
      */
     public ImagingEngine(ServerOptions options) {
         this.options = options;
-        this.sites = new SiteRegistry(options, ProviderRegistry.fromClassPath());
+        this.sites = new SiteRegistry(options, new ProviderRegistry(options.providers(), options.classPathProviders()));
         this.audit = new Audit(options.auditSinks());
         this.studyTokenCodec = new StudyTokenCodec(options.studyTokenKeys(), options.clock());
         StudyTokens studyTokens = new StudyTokens(studyTokenCodec, options.studyTokenLifetime(), options.clock());
@@ -59,6 +59,11 @@ public final class ImagingEngine implements AutoCloseable {
         this.discovery = new Discovery(options.clock());
         this.cors = new Cors(options.corsAllowedOrigins());
         this.hosts = new HostCheck(options);
+    }
+
+    /** The options the engine runs with (transports read their limits here). */
+    public ServerOptions options() {
+        return options;
     }
 
     /** Never throws: every failure is an {@code OperationOutcome} with its status. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.smartimaging.audit.LogAuditSink;
+import org.smartimaging.spi.AccessPolicyProvider;
 import org.smartimaging.spi.AuditSink;
+import org.smartimaging.spi.AuthorizationProvider;
+import org.smartimaging.spi.ImageSourceProvider;
 import org.smartimaging.token.StudyTokenKeys;
 
 /**
@@ -29,6 +33,10 @@ public final class ServerOptions {
      * 5.5 KiB of path, inside the 8 KiB request line that servers (and {@link #maxPathLength()}) allow.
      */
     public static final int DEFAULT_MAX_DYNAMIC_CONFIG_BYTES = 4 * 1024;
+
+    /** A client on a poor mobile link still reads tens of KiB/s; below 1 KiB/s it is holding a slot, not reading. */
+    public static final long DEFAULT_MIN_RESPONSE_BYTES_PER_SECOND = 1024;
+    public static final Duration DEFAULT_MIN_RESPONSE_RATE_GRACE = Duration.ofSeconds(30);
 
     private final Path configDirectory;
     private final Map<String, String> builtInConfigs;
@@ -46,7 +54,11 @@ public final class ServerOptions {
     private final Optional<Set<String>> corsAllowedOrigins;
     private final String publicBaseUrl;
     private final Set<String> allowedHosts;
+    private final long minResponseBytesPerSecond;
+    private final Duration minResponseRateGrace;
     private final Clock clock;
+    private final List<Object> providers;
+    private final boolean classPathProviders;
 
     private ServerOptions(Builder builder) {
         this.configDirectory = builder.configDirectory;
@@ -67,7 +79,11 @@ public final class ServerOptions {
         this.corsAllowedOrigins = builder.corsAllowedOrigins;
         this.publicBaseUrl = builder.publicBaseUrl;
         this.allowedHosts = Set.copyOf(builder.allowedHosts);
+        this.minResponseBytesPerSecond = builder.minResponseBytesPerSecond;
+        this.minResponseRateGrace = builder.minResponseRateGrace;
         this.clock = builder.clock;
+        this.providers = List.copyOf(builder.providers);
+        this.classPathProviders = builder.classPathProviders;
     }
 
     public static Builder builder() {
@@ -162,8 +178,32 @@ public final class ServerOptions {
         return allowedHosts;
     }
 
+    /**
+     * The slowest a client may read an answer, on average since it began, once the grace period is
+     * over; a transport drops slower readers (0: no minimum). A client that reads nothing at all is
+     * dropped by the container's idle timeout.
+     */
+    public long minResponseBytesPerSecond() {
+        return minResponseBytesPerSecond;
+    }
+
+    /** How long a slow reader is tolerated before {@link #minResponseBytesPerSecond()} applies. */
+    public Duration minResponseRateGrace() {
+        return minResponseRateGrace;
+    }
+
     public Clock clock() {
         return clock;
+    }
+
+    /** Providers the host built and handed in, before those {@link java.util.ServiceLoader} finds. */
+    public List<Object> providers() {
+        return providers;
+    }
+
+    /** Whether providers on the class path ({@code META-INF/services}) are used too. */
+    public boolean classPathProviders() {
+        return classPathProviders;
     }
 
     public static final class Builder {
@@ -183,7 +223,11 @@ public final class ServerOptions {
         private Optional<Set<String>> corsAllowedOrigins = Optional.empty();
         private String publicBaseUrl;
         private Set<String> allowedHosts = Set.of();
+        private long minResponseBytesPerSecond = DEFAULT_MIN_RESPONSE_BYTES_PER_SECOND;
+        private Duration minResponseRateGrace = DEFAULT_MIN_RESPONSE_RATE_GRACE;
         private Clock clock = Clock.systemUTC();
+        private final List<Object> providers = new ArrayList<>();
+        private boolean classPathProviders = true;
 
         private Builder() {}
 
@@ -347,8 +391,48 @@ public final class ServerOptions {
             return this;
         }
 
+        /**
+         * Drops clients that read slower than {@code bytesPerSecond} on average once {@code grace}
+         * has passed (defaults: 1 KiB/s after 30 s); 0 turns the minimum off.
+         */
+        public Builder minResponseRate(long bytesPerSecond, Duration grace) {
+            if (bytesPerSecond < 0 || grace.isNegative()) {
+                throw new IllegalArgumentException("minResponseRate: bytesPerSecond and grace must not be negative");
+            }
+            this.minResponseBytesPerSecond = bytesPerSecond;
+            this.minResponseRateGrace = grace;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /**
+         * A provider the host built (a Spring bean, a vendor's own client), used for its
+         * {@code type} before any found on the class path.
+         */
+        public Builder provider(AuthorizationProvider provider) {
+            providers.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /** As {@link #provider(AuthorizationProvider)}, for an {@code images.type}. */
+        public Builder provider(ImageSourceProvider provider) {
+            providers.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /** As {@link #provider(AuthorizationProvider)}, for an {@code access.type}. */
+        public Builder provider(AccessPolicyProvider provider) {
+            providers.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /** Whether to use the providers {@link java.util.ServiceLoader} finds too (default true). */
+        public Builder classPathProviders(boolean enabled) {
+            this.classPathProviders = enabled;
             return this;
         }
 

@@ -51,6 +51,7 @@ final class Upstream {
     private final Clock clock;
     private final HttpClient client;
     private final String name;
+    private final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
 
     Upstream(DicomWebSettings settings, Clock clock, Executor executor) {
         this.settings = settings;
@@ -66,6 +67,11 @@ final class Upstream {
 
     String name() {
         return name;
+    }
+
+    /** HTTP requests sent to the PACS so far (searches, retrievals, retries). */
+    long requests() {
+        return requests.sum();
     }
 
     /** One QIDO-RS answer: its matches and whether the PACS said it left some out (Warning 299). */
@@ -142,7 +148,16 @@ final class Upstream {
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
-            HttpResponse<T> response = await(client.sendAsync(request.build(), handler));
+            requests.increment();
+            HttpResponse<T> response;
+            try {
+                response = await(client.sendAsync(request.build(), handler));
+            } catch (ImagingException.UpstreamFailure e) {
+                if (attempt == 1 && closedWhileIdle(e.getCause())) {
+                    continue; // a GET is safe to send again, on a fresh connection
+                }
+                throw e;
+            }
             // A token-based credential may be stale (revoked, rotated): fetch a new one and try once more.
             boolean refused = response.statusCode() == 401 || response.statusCode() == 403;
             if (refused && attempt == 1 && settings.authentication().rejected(authorization)) {
@@ -171,6 +186,20 @@ final class Upstream {
         } catch (ExecutionException e) {
             throw networkFailure(e.getCause() != null ? e.getCause() : e);
         }
+    }
+
+    /**
+     * The PACS closed a pooled keep-alive connection just as we reused it (Orthanc closes idle
+     * ones after about a second): the request never reached it, and nothing came back.
+     */
+    private static boolean closedWhileIdle(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.io.EOFException
+                    || (t instanceof IOException && String.valueOf(t.getMessage()).contains("received no bytes"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A network-level failure (no HTTP status) as a 502 naming the PACS. */
