@@ -84,7 +84,10 @@ final class ImagingStudySearch {
         if (params.studyInstanceUid() != null) {
             query = query.withStudyInstanceUid(params.studyInstanceUid());
         }
+        StudyQuery asked = query;
         return site.imageSource().findStudies(query).stream()
+                // a source that answers more than asked never widens the search to another patient
+                .filter(study -> asked.allStudiesOnServer() || asked.patientMrn().equals(study.patientId()))
                 .filter(study -> params.studyInstanceUid() == null || params.studyInstanceUid().equals(study.studyInstanceUid()))
                 .filter(study -> params.matchesLastUpdated(study.lastUpdatedOrStarted()))
                 // the policy last: omitted studies take their Endpoints with them; denied series are left out
