@@ -110,7 +110,10 @@ final class ImagingStudySearch {
             String token = studyTokens.issue(site.config(), patientId, grant, study.studyInstanceUid());
             Endpoint endpoint = ImagingStudyMapper.wadoEndpoint(study.studyInstanceUid(), urls.wadoBase(token),
                     site.config().requiresAccessToken());
-            Reference subject = patientId != null ? new Reference("Patient/" + patientId) : logicalSubject(study);
+            // With checks off and every study on the server, ?patient named no owner: each study keeps its own.
+            boolean ownedByPatient = patientId != null
+                    && !(site.config().disableAuthzChecks() && site.config().lookup() == Lookup.ALL_STUDIES_ON_SERVER);
+            Reference subject = ownedByPatient ? new Reference("Patient/" + patientId) : logicalSubject(study);
             ImagingStudy imagingStudy;
             if (params.includeEndpoints()) {
                 imagingStudy = ImagingStudyMapper.imagingStudy(study, subject, new Reference("Endpoint/" + endpoint.getIdPart()));
