@@ -44,9 +44,8 @@ final class ImagingStudySearch {
         ImagingConfig config = site.config();
         SearchParameters params = SearchParameters.parse(request.query());
         audit.patient(params.patientId());
-        AccessCheck.Admitted admitted = AccessCheck.admit(site, request, params.patientId(), Access.SEARCH);
+        AccessCheck.Admitted admitted = AccessCheck.admit(site, request, params.patientId(), Access.SEARCH, audit);
         AccessGrant grant = admitted.grant();
-        audit.grant(grant);
         String patientId = admitted.patientId();
         audit.patient(patientId);
 
@@ -85,7 +84,10 @@ final class ImagingStudySearch {
         if (params.studyInstanceUid() != null) {
             query = query.withStudyInstanceUid(params.studyInstanceUid());
         }
+        StudyQuery asked = query;
         return site.imageSource().findStudies(query).stream()
+                // a source that answers more than asked never widens the search to another patient
+                .filter(study -> asked.allStudiesOnServer() || asked.patientMrn().equals(study.patientId()))
                 .filter(study -> params.studyInstanceUid() == null || params.studyInstanceUid().equals(study.studyInstanceUid()))
                 .filter(study -> params.matchesLastUpdated(study.lastUpdatedOrStarted()))
                 // the policy last: omitted studies take their Endpoints with them; denied series are left out
@@ -108,7 +110,10 @@ final class ImagingStudySearch {
             String token = studyTokens.issue(site.config(), patientId, grant, study.studyInstanceUid());
             Endpoint endpoint = ImagingStudyMapper.wadoEndpoint(study.studyInstanceUid(), urls.wadoBase(token),
                     site.config().requiresAccessToken());
-            Reference subject = patientId != null ? new Reference("Patient/" + patientId) : logicalSubject(study);
+            // With checks off and every study on the server, ?patient named no owner: each study keeps its own.
+            boolean ownedByPatient = patientId != null
+                    && !(site.config().disableAuthzChecks() && site.config().lookup() == Lookup.ALL_STUDIES_ON_SERVER);
+            Reference subject = ownedByPatient ? new Reference("Patient/" + patientId) : logicalSubject(study);
             ImagingStudy imagingStudy;
             if (params.includeEndpoints()) {
                 imagingStudy = ImagingStudyMapper.imagingStudy(study, subject, new Reference("Endpoint/" + endpoint.getIdPart()));
