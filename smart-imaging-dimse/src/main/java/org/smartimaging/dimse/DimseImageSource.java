@@ -238,6 +238,11 @@ final class DimseImageSource implements ImageSource {
         }
 
         @Override
+        public String entityTag() {
+            return body.entityTag(); // cached files do not change while pinned: study answers are cacheable
+        }
+
+        @Override
         public void writeTo(OutputStream out) throws IOException {
             body.writeTo(out);
         }

@@ -103,9 +103,35 @@ class DimseEngineTest {
         assertThat(answer.status()).as("statuses %s", statuses).isEqualTo(200);
         List<byte[]> parts = Multipart.parts(answer.contentType(), answer.body());
         assertThat(parts).hasSize(10);
+        assertThat(answer.headers().get("ETag")).isNotNull();
+        assertThat(answer.headers().get("Cache-Control")).startsWith("private, max-age=");
 
         Answer metadata = get(studyPath + "/metadata", "application/dicom+json");
         assertThat(metadata.status()).isEqualTo(200);
         assertThat(metadata.json()).hasSize(10);
+    }
+
+    @Test
+    void qidoUnderTheWadoBaseAnswersFromCFindWithinTheCapability() throws Exception {
+        JsonNode resource = get("/open-dimse/fhir/ImagingStudy?patient=pat-1", null).json().path("entry").get(0).path("resource");
+        String base = URI.create(resource.path("contained").get(0).path("address").asText()).getPath()
+                .substring(URI.create(BASE).getPath().length());
+
+        Answer studies = get(base + "/studies?StudyInstanceUID=" + study.studyInstanceUid(), "application/dicom+json");
+        Answer series = get(base + "/studies/" + study.studyInstanceUid() + "/series", "application/dicom+json");
+        Answer instances = get(base + "/studies/" + study.studyInstanceUid() + "/series/" + study.seriesInstanceUids().get(1)
+                + "/instances", "application/dicom+json");
+        Answer otherPatient = get(base + "/studies?PatientID=MRN-OTHER", "application/dicom+json");
+
+        assertThat(studies.status()).isEqualTo(200);
+        assertThat(studies.json()).hasSize(1);
+        assertThat(studies.json().get(0).path("00201208").path("Value").get(0).asInt()).isEqualTo(10);
+        assertThat(series.json()).hasSize(2);
+        assertThat(series.json().get(0).path("00201209").path("Value").get(0).asInt()).isEqualTo(5);
+        List<String> sops = new ArrayList<>();
+        instances.json().forEach(i -> sops.add(i.path("00080018").path("Value").get(0).asText()));
+        assertThat(sops).containsExactlyElementsOf(study.sopInstanceUids().subList(5, 10));
+        assertThat(otherPatient.status()).isEqualTo(200);
+        assertThat(otherPatient.json()).isEmpty();
     }
 }
