@@ -60,9 +60,10 @@ final class FolderImageSource implements ImageSource {
         return switch (request.resource()) {
             case INSTANCES -> Retrieval.ready(StoredInstances.instances(files, request.accept()));
             case FRAMES -> Retrieval.ready(StoredInstances.frames(files.get(0), request.frames(), request.accept()));
+            case BULKDATA -> Retrieval.ready(StoredInstances.bulkData(files.get(0), request.attributePath(), request.accept()));
             case METADATA -> {
                 AcceptedMediaTypes.requireDicomJson(request.accept());
-                yield Retrieval.ready(new MetadataBody(files));
+                yield Retrieval.ready(new MetadataBody(files, request));
             }
             case RENDERED -> request.sopInstanceUid() == null
                     // a study or series is shown by its representative image, as its thumbnail is

@@ -99,6 +99,12 @@ final class FramePart {
         return rgb;
     }
 
+    static byte[] swapped(byte[] bytes, int unit) {
+        byte[] copy = bytes.clone();
+        swap(copy, unit);
+        return copy;
+    }
+
     private static void swap(byte[] bytes, int unit) {
         for (int i = 0; i + unit <= bytes.length; i += unit) {
             for (int a = i, b = i + unit - 1; a < b; a++, b--) {

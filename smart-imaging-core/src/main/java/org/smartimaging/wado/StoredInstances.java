@@ -81,6 +81,64 @@ public final class StoredInstances {
                 () -> frameNumbers.stream().map(frames::part).iterator()).withEntityTag(FileValidator.of(List.of(file)));
     }
 
+    /**
+     * The value of one attribute (bulk data, PS3.18 10.4.1.1.5): native Pixel Data as one part,
+     * encapsulated Pixel Data as its frames, any other value as one part, little endian.
+     *
+     * @param attributePath tags and item indexes, e.g. {@code 7FE00010} or {@code 00540016/0/00181072}
+     */
+    public static ResponseBody bulkData(Path file, String attributePath, String accept) {
+        List<Offer> nativeOffers = List.of(new Offer(TransferSyntaxes.EXPLICIT_LE, OCTETS),
+                new Offer(TransferSyntaxes.IMPLICIT_LE, OCTETS), new Offer(TransferSyntaxes.EXPLICIT_BE, OCTETS));
+        try {
+            if (attributePath.equals("7FE00010")) {
+                StoredPixelData pixels = StoredPixelData.open(file);
+                if (!pixels.isNative()) {
+                    return frames(file, java.util.stream.IntStream.rangeClosed(1, pixels.frames()).boxed().toList(), accept);
+                }
+                Offer chosen = AcceptedMediaTypes.require(accept, nativeOffers, "bulk data");
+                String contentType = OCTETS + "; transfer-syntax=" + chosen.transferSyntax();
+                boolean swap = chosen.transferSyntax().equals(TransferSyntaxes.EXPLICIT_BE) != pixels.transferSyntax()
+                        .equals(TransferSyntaxes.EXPLICIT_BE) && pixels.bitsAllocated() > 8;
+                BodyPart part = pixels.inPlace() && !swap ? BodyPart.ofRegions(contentType, file, pixels.nativeValue())
+                        : BodyPart.of(contentType, -1, out -> {
+                            byte[] value = DicomFiles.read(file).dataset().bytes(Tag.PixelData);
+                            if (value != null) {
+                                out.write(swap ? FramePart.swapped(value, pixels.bitsAllocated() / 8) : value);
+                            }
+                        });
+                return new MultipartRelatedBody(OCTETS, chosen.transferSyntax(), List.of(part))
+                        .withEntityTag(FileValidator.of(List.of(file)));
+            }
+            byte[] value = valueAt(DicomFiles.readAttributes(file).dataset(), attributePath);
+            Offer chosen = AcceptedMediaTypes.require(accept, nativeOffers.subList(0, 2), "bulk data");
+            return new MultipartRelatedBody(OCTETS, chosen.transferSyntax(),
+                    List.of(BodyPart.ofBytes(OCTETS + "; transfer-syntax=" + chosen.transferSyntax(), value)))
+                    .withEntityTag(FileValidator.of(List.of(file)));
+        } catch (IOException e) {
+            throw new ImagingException.NotAcceptable("The instance cannot be read");
+        }
+    }
+
+    private static byte[] valueAt(Attributes dataset, String attributePath) {
+        String[] steps = attributePath.split("/");
+        Attributes at = dataset;
+        for (int i = 0; i < steps.length - 1; i += 2) {
+            org.smartimaging.dicom.Sequence sequence = at.getSequence(Integer.parseUnsignedInt(steps[i], 16));
+            int item = Integer.parseInt(steps[i + 1]);
+            if (sequence == null || item >= sequence.size()) {
+                throw new ImagingException.NotFound("The instance has no attribute " + attributePath);
+            }
+            at = sequence.get(item);
+        }
+        int tag = Integer.parseUnsignedInt(steps[steps.length - 1], 16);
+        byte[] value = at.bytes(tag);
+        if (value == null || at.vr(tag) == null || !at.vr(tag).isBulk()) { // only binary values are bulk data
+            throw new ImagingException.NotFound("The instance has no attribute " + attributePath + " with a value");
+        }
+        return value;
+    }
+
     static List<Offer> instanceOffers(String stored) {
         List<Offer> offers = new ArrayList<>(List.of(new Offer(stored, DICOM)));
         if (TransferSyntaxes.isUncompressed(stored)) {

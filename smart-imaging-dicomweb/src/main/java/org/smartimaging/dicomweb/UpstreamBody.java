@@ -17,7 +17,6 @@ final class UpstreamBody implements org.smartimaging.spi.ResponseBody {
 
     /** Buffers at least this large are written as they are; smaller ones are gathered up to it first. */
     private static final int GATHER_BYTES = 64 * 1024;
-    private static final String PASSED_HEADER = "Content-Location";
 
     private final HttpResponse<UpstreamChunks> response;
     private final UpstreamChunks upstream;
@@ -49,7 +48,7 @@ final class UpstreamBody implements org.smartimaging.spi.ResponseBody {
 
     @Override
     public Map<String, String> headers() {
-        return response.headers().firstValue(PASSED_HEADER).map(value -> Map.of(PASSED_HEADER, value)).orElse(Map.of());
+        return Map.of(); // the PACS's Content-Location names the PACS: no PACS address leaves the SDK
     }
 
     @Override
