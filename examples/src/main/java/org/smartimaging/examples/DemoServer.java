@@ -80,7 +80,9 @@ public final class DemoServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder("imaging", new SmartImagingServlet(engine)), "/*");
+        ServletHolder imaging = new ServletHolder("imaging", new SmartImagingServlet(engine));
+        imaging.setAsyncSupported(true); // non-blocking output: slow readers hold no thread
+        context.addServlet(imaging, "/*");
         context.addServlet(new ServletHolder("viewer", new ViewerServlet()), "/viewer/*");
         ehr.mount(context);
         jetty.setHandler(context);

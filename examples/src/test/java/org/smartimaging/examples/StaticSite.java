@@ -62,8 +62,8 @@ final class StaticSite implements AutoCloseable {
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String path = request.getRequestURI();
-            response.setHeader("Cache-Control", "no-store");
             String text = generated.get(path);
+            response.setHeader("Cache-Control", "no-store");
             if (text != null) {
                 response.setContentType(contentType(path));
                 response.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
@@ -76,6 +76,10 @@ final class StaticSite implements AutoCloseable {
                     return;
                 }
                 file = root.resolve("index.html");
+            }
+            if (!file.getFileName().toString().equals("index.html")) {
+                // the files of a built web app are named by content hash: a browser may keep them
+                response.setHeader("Cache-Control", "public, max-age=86400");
             }
             response.setContentType(contentType(file.getFileName().toString()));
             response.setContentLengthLong(Files.size(file));

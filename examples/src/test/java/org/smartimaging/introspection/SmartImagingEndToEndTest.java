@@ -65,7 +65,9 @@ class SmartImagingEndToEndTest {
                 .build());
         jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(new SmartImagingServlet(engine)), "/imaging/*");
+        ServletHolder holder = new ServletHolder(new SmartImagingServlet(engine));
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, "/imaging/*");
         jetty.setHandler(context);
         jetty.start();
         int port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();

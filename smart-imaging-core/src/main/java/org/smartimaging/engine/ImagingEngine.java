@@ -60,6 +60,11 @@ public final class ImagingEngine implements AutoCloseable {
     }
 
     /** Never throws: every failure is an {@code OperationOutcome} with its status. */
+    /** The options the engine runs with (transports read their limits here). */
+    public ServerOptions options() {
+        return options;
+    }
+
     public ImagingResponse handle(ImagingRequest request) {
         if (Cors.isPreflight(request)) {
             return cors.preflight(request);

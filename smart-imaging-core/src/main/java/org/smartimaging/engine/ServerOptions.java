@@ -30,6 +30,10 @@ public final class ServerOptions {
      */
     public static final int DEFAULT_MAX_DYNAMIC_CONFIG_BYTES = 4 * 1024;
 
+    /** A client on a poor mobile link still reads tens of KiB/s; below 1 KiB/s it is holding a slot, not reading. */
+    public static final long DEFAULT_MIN_RESPONSE_BYTES_PER_SECOND = 1024;
+    public static final Duration DEFAULT_MIN_RESPONSE_RATE_GRACE = Duration.ofSeconds(30);
+
     private final Path configDirectory;
     private final Map<String, String> builtInConfigs;
     private final Path dataDirectory;
@@ -44,6 +48,8 @@ public final class ServerOptions {
     private final int maxStudiesPerSearch;
     private final int maxPathLength;
     private final Optional<Set<String>> corsAllowedOrigins;
+    private final long minResponseBytesPerSecond;
+    private final Duration minResponseRateGrace;
     private final Clock clock;
 
     private ServerOptions(Builder builder) {
@@ -63,6 +69,8 @@ public final class ServerOptions {
         this.maxStudiesPerSearch = builder.maxStudiesPerSearch;
         this.maxPathLength = builder.maxPathLength;
         this.corsAllowedOrigins = builder.corsAllowedOrigins;
+        this.minResponseBytesPerSecond = builder.minResponseBytesPerSecond;
+        this.minResponseRateGrace = builder.minResponseRateGrace;
         this.clock = builder.clock;
     }
 
@@ -140,6 +148,20 @@ public final class ServerOptions {
         return corsAllowedOrigins;
     }
 
+    /**
+     * The slowest a client may read an answer, on average since it began, once the grace period is
+     * over; a transport drops slower readers (0: no minimum). A client that reads nothing at all is
+     * dropped by the container's idle timeout.
+     */
+    public long minResponseBytesPerSecond() {
+        return minResponseBytesPerSecond;
+    }
+
+    /** How long a slow reader is tolerated before {@link #minResponseBytesPerSecond()} applies. */
+    public Duration minResponseRateGrace() {
+        return minResponseRateGrace;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -159,6 +181,8 @@ public final class ServerOptions {
         private int maxStudiesPerSearch = 1000;
         private int maxPathLength = 8 * 1024;
         private Optional<Set<String>> corsAllowedOrigins = Optional.empty();
+        private long minResponseBytesPerSecond = DEFAULT_MIN_RESPONSE_BYTES_PER_SECOND;
+        private Duration minResponseRateGrace = DEFAULT_MIN_RESPONSE_RATE_GRACE;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -297,6 +321,19 @@ public final class ServerOptions {
         /** Admits any origin again (the default). */
         public Builder corsAnyOrigin() {
             this.corsAllowedOrigins = Optional.empty();
+            return this;
+        }
+
+        /**
+         * Drops clients that read slower than {@code bytesPerSecond} on average once {@code grace}
+         * has passed (defaults: 1 KiB/s after 30 s); 0 turns the minimum off.
+         */
+        public Builder minResponseRate(long bytesPerSecond, Duration grace) {
+            if (bytesPerSecond < 0 || grace.isNegative()) {
+                throw new IllegalArgumentException("minResponseRate: bytesPerSecond and grace must not be negative");
+            }
+            this.minResponseBytesPerSecond = bytesPerSecond;
+            this.minResponseRateGrace = grace;
             return this;
         }
 

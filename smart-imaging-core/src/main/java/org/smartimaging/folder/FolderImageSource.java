@@ -95,14 +95,28 @@ final class FolderImageSource implements ImageSource {
 
     /** The instances a request names, or 404 when any UID is unknown (or not below its parent). */
     private List<IndexedInstance> select(RetrieveRequest request) {
-        List<IndexedInstance> study = index.current().byStudy().get(request.studyInstanceUid());
+        FolderIndex.Snapshot snapshot = index.current();
+        if (request.sopInstanceUid() != null) { // what a viewer asks most: one map lookup, no scan
+            IndexedInstance instance = snapshot.bySopInstanceUid().get(request.sopInstanceUid());
+            if (instance != null && instance.studyInstanceUid().equals(request.studyInstanceUid())
+                    && (request.seriesInstanceUid() == null || request.seriesInstanceUid().equals(instance.seriesInstanceUid()))) {
+                return List.of(instance);
+            }
+        }
+        List<IndexedInstance> study = snapshot.byStudy().get(request.studyInstanceUid());
         if (study == null) {
             throw new ImagingException.NotFound("No such study");
         }
-        List<IndexedInstance> selected = study.stream()
-                .filter(i -> request.seriesInstanceUid() == null || request.seriesInstanceUid().equals(i.seriesInstanceUid()))
-                .filter(i -> request.sopInstanceUid() == null || request.sopInstanceUid().equals(i.sopInstanceUid()))
-                .toList();
+        if (request.seriesInstanceUid() == null && request.sopInstanceUid() == null) {
+            return study;
+        }
+        List<IndexedInstance> selected = new ArrayList<>();
+        for (IndexedInstance instance : study) { // also finds a SOP UID that two files share
+            if ((request.seriesInstanceUid() == null || request.seriesInstanceUid().equals(instance.seriesInstanceUid()))
+                    && (request.sopInstanceUid() == null || request.sopInstanceUid().equals(instance.sopInstanceUid()))) {
+                selected.add(instance);
+            }
+        }
         if (selected.isEmpty()) {
             throw new ImagingException.NotFound(request.sopInstanceUid() != null ? "No such instance in this series" : "No such series in this study");
         }

@@ -40,8 +40,12 @@ final class FolderIndex {
     private volatile Snapshot snapshot;
     private volatile Instant scannedAt;
 
-    /** The index at one moment: studies in UID order, each with its instances. */
-    record Snapshot(Map<String, List<IndexedInstance>> byStudy, Map<Path, IndexedInstance> byFile) {}
+    /**
+     * The index at one moment: studies in UID order, each with its instances; instances by SOP
+     * Instance UID, so a single-instance request is one lookup.
+     */
+    record Snapshot(Map<String, List<IndexedInstance>> byStudy, Map<Path, IndexedInstance> byFile,
+            Map<String, IndexedInstance> bySopInstanceUid) {}
 
     FolderIndex(Path root, Duration rescanInterval, Clock clock, int maxFiles) {
         this.root = root;
@@ -114,7 +118,9 @@ final class FolderIndex {
                         .thenComparing(IndexedInstance::sopInstanceUid))
                 .forEach(i -> byStudy.computeIfAbsent(i.studyInstanceUid(), k -> new ArrayList<>()).add(i));
         byStudy.replaceAll((k, v) -> List.copyOf(v));
-        return new Snapshot(byStudy, Map.copyOf(byFile));
+        Map<String, IndexedInstance> bySop = new HashMap<>();
+        byStudy.values().forEach(instances -> instances.forEach(i -> bySop.putIfAbsent(i.sopInstanceUid(), i)));
+        return new Snapshot(byStudy, Map.copyOf(byFile), bySop);
     }
 
     private static IndexedInstance read(Path file, long size, Instant modified) {

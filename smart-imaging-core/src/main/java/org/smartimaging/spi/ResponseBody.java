@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A response body written straight to the client, never held whole in memory.
@@ -42,7 +43,17 @@ public interface ResponseBody extends Closeable {
         return null;
     }
 
+    /** Writes the whole body, blocking while the client reads; for transports without non-blocking output. */
     void writeTo(OutputStream out) throws IOException;
+
+    /**
+     * The same bytes as {@link #writeTo}, as pieces a non-blocking transport pulls when the client
+     * can take more (see {@link BodyChunks}); empty when the body can only be written by
+     * {@link #writeTo}. A transport uses one or the other, once.
+     */
+    default Optional<BodyChunks> chunks() {
+        return Optional.empty();
+    }
 
     /** A small body already in memory; never use it for DICOM data, which streams. */
     static ResponseBody ofBytes(String contentType, byte[] bytes) {

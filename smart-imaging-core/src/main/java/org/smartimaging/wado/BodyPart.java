@@ -26,6 +26,14 @@ public interface BodyPart {
 
     void writeTo(OutputStream out) throws IOException;
 
+    /**
+     * The part's bytes as pieces a non-blocking transport sends itself (file regions, bytes in
+     * memory), or empty when the part can only be written ({@link #writeTo}).
+     */
+    default java.util.Optional<List<org.smartimaging.spi.BodyChunks.Chunk>> chunks() {
+        return java.util.Optional.empty();
+    }
+
     /** Opens the stream a part's bytes come from. */
     @FunctionalInterface
     interface StreamOpener {
@@ -58,7 +66,28 @@ public interface BodyPart {
 
     static BodyPart ofBytes(String contentType, byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
-        return of(contentType, bytes.length, out -> out.write(bytes));
+        Objects.requireNonNull(contentType, "contentType");
+        return new BodyPart() {
+            @Override
+            public String contentType() {
+                return contentType;
+            }
+
+            @Override
+            public long length() {
+                return bytes.length;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                out.write(bytes);
+            }
+
+            @Override
+            public java.util.Optional<List<org.smartimaging.spi.BodyChunks.Chunk>> chunks() {
+                return java.util.Optional.of(List.of(org.smartimaging.spi.BodyChunks.Chunk.of(bytes)));
+            }
+        };
     }
 
     /** A part whose bytes come from a stream opened when the part is written, and closed after. */
@@ -105,6 +134,13 @@ public interface BodyPart {
         @Override
         public long length() {
             return regions.stream().mapToLong(Region::length).sum();
+        }
+
+        @Override
+        public java.util.Optional<List<org.smartimaging.spi.BodyChunks.Chunk>> chunks() {
+            return java.util.Optional.of(regions.stream()
+                    .<org.smartimaging.spi.BodyChunks.Chunk>map(r -> new org.smartimaging.spi.BodyChunks.FileRegion(file, r.offset(), r.length()))
+                    .toList());
         }
 
         @Override

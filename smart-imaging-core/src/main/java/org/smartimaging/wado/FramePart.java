@@ -34,6 +34,18 @@ final class FramePart {
         return pixels.transferSyntax().equals(TransferSyntaxes.JPEG_BASELINE) && pixels.bitsAllocated() == 8;
     }
 
+    /** Whether every part is a region of the stored file (nothing transcoded or inflated). */
+    boolean inPlace() {
+        if (!pixels.inPlace()) {
+            return false;
+        }
+        if (pixels.isNative()) {
+            boolean storedBig = pixels.transferSyntax().equals(TransferSyntaxes.EXPLICIT_BE);
+            return storedBig == target.equals(TransferSyntaxes.EXPLICIT_BE) || pixels.bitsAllocated() <= 8;
+        }
+        return target.equals(pixels.transferSyntax());
+    }
+
     BodyPart part(int frame) {
         try {
             return build(frame);

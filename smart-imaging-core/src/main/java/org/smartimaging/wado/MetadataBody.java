@@ -1,16 +1,19 @@
 package org.smartimaging.wado;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import org.smartimaging.dicom.Attributes;
 import org.smartimaging.dicom.DicomFiles;
 import org.smartimaging.dicom.DicomJson;
 import org.smartimaging.dicom.Tag;
 import org.smartimaging.dicom.Uids;
+import org.smartimaging.spi.BodyChunks;
 import org.smartimaging.spi.ResponseBody;
 import org.smartimaging.spi.RetrieveRequest;
 
@@ -82,5 +85,31 @@ public final class MetadataBody implements ResponseBody {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** One instance's JSON per piece, so a non-blocking transport holds at most one data set's text. */
+    @Override
+    public Optional<BodyChunks> chunks() {
+        Iterator<Path> next = files.iterator();
+        return Optional.of(new BodyChunks() {
+            private boolean started;
+            private boolean ended;
+
+            @Override
+            public Chunk poll(Runnable whenReady) throws IOException {
+                if (ended) {
+                    return Chunk.END;
+                }
+                if (!next.hasNext()) {
+                    ended = true;
+                    return Chunk.of(started ? new byte[] {']'} : new byte[] {'[', ']'});
+                }
+                ByteArrayOutputStream piece = new ByteArrayOutputStream(8 * 1024);
+                piece.write(started ? ',' : '[');
+                started = true;
+                DicomJson.write(DicomFiles.readAttributes(next.next()).dataset(), piece, MetadataBody.this::bulkDataUri);
+                return Chunk.of(piece.toByteArray());
+            }
+        });
     }
 }

@@ -44,7 +44,7 @@ public final class StoredInstances {
         }
         if ("*".equals(first.transferSyntax()) || first.transferSyntax() == null && first.concreteMedia() == null) {
             // Any syntax will do: no file is opened before its turn.
-            return new MultipartRelatedBody(DICOM, null, () -> files.stream().map(StoredInstances::asStored).iterator())
+            return new MultipartRelatedBody(DICOM, null, files.stream().map(StoredInstances::asStored).toList())
                     .withEntityTag(FileValidator.of(files));
         }
         // A syntax is asked for: every instance is checked before the answer starts (406 rather than half a study).
@@ -77,8 +77,11 @@ public final class StoredInstances {
         Offer chosen = AcceptedMediaTypes.require(accept, frameOffers(pixels), "frame");
         String contentType = chosen.mediaType() + "; transfer-syntax=" + chosen.transferSyntax();
         FramePart frames = new FramePart(pixels, chosen.transferSyntax(), contentType);
-        return new MultipartRelatedBody(chosen.mediaType(), chosen.transferSyntax(),
-                () -> frameNumbers.stream().map(frames::part).iterator()).withEntityTag(FileValidator.of(List.of(file)));
+        // Frames sent as stored are file regions, listed now (cheap); transcoded ones are made one at a time.
+        Iterable<BodyPart> parts = frames.inPlace() ? frameNumbers.stream().map(frames::part).toList()
+                : () -> frameNumbers.stream().map(frames::part).iterator();
+        return new MultipartRelatedBody(chosen.mediaType(), chosen.transferSyntax(), parts)
+                .withEntityTag(FileValidator.of(List.of(file)));
     }
 
     /**

@@ -29,6 +29,7 @@ final class DicomJson {
     static final String SOP_CLASS_UID = "00080016";
     static final String SOP_INSTANCE_UID = "00080018";
     static final String INSTANCE_NUMBER = "00200013";
+    static final String NUMBER_OF_STUDY_RELATED_INSTANCES = "00201208";
 
     private DicomJson() {}
 

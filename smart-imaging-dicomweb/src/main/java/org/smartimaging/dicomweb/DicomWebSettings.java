@@ -16,6 +16,9 @@ import org.smartimaging.spi.HostEnvironment;
  * @param readTimeout the longest a streamed body may stall between two reads
  * @param maxStudies the most studies one search asks the PACS for
  * @param concurrency the most QIDO-RS requests one source runs at once
+ * @param studyCacheSize the most studies whose series and instances the source keeps (0: none)
+ * @param studyCacheTtl how long a kept study answers searches without being asked for again, as
+ *     long as the PACS reports the same instance count (0: always ask)
  */
 record DicomWebSettings(
         URI endpoint,
@@ -24,13 +27,17 @@ record DicomWebSettings(
         Duration requestTimeout,
         Duration readTimeout,
         int maxStudies,
-        int concurrency) {
+        int concurrency,
+        int studyCacheSize,
+        Duration studyCacheTtl) {
 
     static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
     static final long DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
     static final long DEFAULT_READ_TIMEOUT_SECONDS = 60;
     static final int DEFAULT_MAX_STUDIES = 1000;
     static final int DEFAULT_CONCURRENCY = 4;
+    static final int DEFAULT_STUDY_CACHE_SIZE = 10_000;
+    static final long DEFAULT_STUDY_CACHE_SECONDS = 600;
 
     static DicomWebSettings read(ConfigSection images, HostEnvironment environment) {
         URI endpoint = endpoint(images, "endpoint");
@@ -44,8 +51,11 @@ record DicomWebSettings(
                 images.optionalLong("readTimeoutSeconds", DEFAULT_READ_TIMEOUT_SECONDS, 1, 3600));
         int maxStudies = (int) images.optionalLong("maxStudies", DEFAULT_MAX_STUDIES, 1, 100_000);
         int concurrency = (int) images.optionalLong("concurrency", DEFAULT_CONCURRENCY, 1, 64);
+        int studyCacheSize = (int) images.optionalLong("studyCacheSize", DEFAULT_STUDY_CACHE_SIZE, 0, 1_000_000);
+        Duration studyCacheTtl = Duration.ofSeconds(
+                images.optionalLong("studyCacheSeconds", DEFAULT_STUDY_CACHE_SECONDS, 0, 86_400));
         return new DicomWebSettings(endpoint, authentication, connectTimeout, requestTimeout, readTimeout,
-                maxStudies, concurrency);
+                maxStudies, concurrency, studyCacheSize, studyCacheTtl);
     }
 
     /** An http(s) URL without user info, query or fragment; the trailing slash removed. */

@@ -53,7 +53,8 @@ final class DicomWebSource implements ImageSource {
                 new LinkedBlockingQueue<>(), threads("dicomweb-" + label + "-qido"));
         this.searchPool.allowCoreThreadTimeOut(true);
         this.upstream = new Upstream(settings, environment.clock(), httpExecutor);
-        this.search = new StudySearch(upstream, searchPool, settings.maxStudies());
+        this.search = new StudySearch(upstream, searchPool, settings.maxStudies(),
+                new StudyRecordCache(settings.studyCacheSize(), settings.studyCacheTtl(), environment.clock()));
         LOG.info("dicom-web source for {} at {} ({})", label, settings.upstreamName(), settings.authentication());
     }
 
@@ -150,6 +151,11 @@ final class DicomWebSource implements ImageSource {
             throw new ImagingException.UpstreamFailure("The PACS at " + upstream.name() + " named bulk data outside the study");
         }
         return path.substring(base.length());
+    }
+
+    /** Requests sent to the PACS so far (tests count them). */
+    long upstreamRequests() {
+        return upstream.requests();
     }
 
     /** A thumbnail request as {@code .../rendered} at the same level, in a thumbnail-sized viewport unless one was asked. */

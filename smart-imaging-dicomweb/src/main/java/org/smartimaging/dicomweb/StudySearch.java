@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -19,35 +18,39 @@ import org.smartimaging.spi.StudyQuery;
 import org.smartimaging.spi.StudyRecord;
 
 /**
- * A search as QIDO-RS: the studies (paged with {@code limit}/{@code offset} up to the cap), then
- * per study its series and per series its instances, those requests running concurrently on a
- * bounded pool. Matches are checked against the query again, because QIDO-RS treats {@code *},
- * {@code ?} and {@code \} in a value as wildcards and multiple values: an MRN containing one must
- * never widen the search to other patients.
+ * A search as QIDO-RS, at most one request per study: the studies (paged with {@code limit}/{@code
+ * offset} up to the cap) with their instance counts, then for each study not answered by the
+ * {@link StudyRecordCache} its instances with their series attributes in one study-level
+ * {@code /studies/{uid}/instances} query, those running concurrently on a bounded pool. A repeated
+ * search therefore costs one {@code /studies} request while nothing changed. Matches are checked
+ * against the query again, because QIDO-RS treats {@code *}, {@code ?} and {@code \} in a value as
+ * wildcards and multiple values: an MRN containing one must never widen the search to other
+ * patients. Which studies match is always the PACS's current answer; the cache only supplies the
+ * series and instances of a study the PACS has just listed.
  */
 final class StudySearch {
 
-    static final int SERIES_PAGE = 1000;
-    static final int INSTANCE_PAGE = 1000;
-    /** Per series; past it a PACS that ignores paging would make the search endless. */
-    static final int MAX_INSTANCES_PER_SERIES = 100_000;
-    static final int MAX_SERIES_PER_STUDY = 10_000;
+    static final int INSTANCE_PAGE = 5000;
+    /** Per study; past it a PACS that ignores paging would make the search endless. */
+    static final int MAX_INSTANCES_PER_STUDY = 100_000;
 
     static final List<String> STUDY_FIELDS = List.of(DicomJson.STUDY_DATE, DicomJson.STUDY_TIME,
             DicomJson.TIMEZONE_OFFSET, DicomJson.STUDY_DESCRIPTION, DicomJson.ACCESSION_NUMBER,
-            DicomJson.MODALITIES_IN_STUDY, DicomJson.PATIENT_NAME, DicomJson.PATIENT_ID);
-    static final List<String> SERIES_FIELDS = List.of(DicomJson.SERIES_NUMBER, DicomJson.MODALITY,
-            DicomJson.SERIES_DESCRIPTION);
-    static final List<String> INSTANCE_FIELDS = List.of(DicomJson.SOP_CLASS_UID, DicomJson.INSTANCE_NUMBER);
+            DicomJson.MODALITIES_IN_STUDY, DicomJson.PATIENT_NAME, DicomJson.PATIENT_ID,
+            DicomJson.NUMBER_OF_STUDY_RELATED_INSTANCES);
+    static final List<String> INSTANCE_FIELDS = List.of(DicomJson.SERIES_INSTANCE_UID, DicomJson.SERIES_NUMBER,
+            DicomJson.MODALITY, DicomJson.SERIES_DESCRIPTION, DicomJson.SOP_CLASS_UID, DicomJson.INSTANCE_NUMBER);
 
     private final Upstream upstream;
     private final Executor pool;
     private final int maxStudies;
+    private final StudyRecordCache cache;
 
-    StudySearch(Upstream upstream, Executor pool, int maxStudies) {
+    StudySearch(Upstream upstream, Executor pool, int maxStudies, StudyRecordCache cache) {
         this.upstream = upstream;
         this.pool = pool;
         this.maxStudies = maxStudies;
+        this.cache = cache;
     }
 
     List<StudyRecord> find(StudyQuery query) {
@@ -55,7 +58,10 @@ final class StudySearch {
         List<CompletableFuture<StudyRecord>> complete = new ArrayList<>(studies.size());
         for (JsonNode study : studies) {
             String uid = DicomJson.string(study, DicomJson.STUDY_INSTANCE_UID);
-            complete.add(async(() -> series(uid)).thenCompose(series -> withInstances(study, uid, series)));
+            Integer count = DicomJson.integer(study, DicomJson.NUMBER_OF_STUDY_RELATED_INSTANCES);
+            complete.add(cache.fresh(uid, count)
+                    .map(cached -> CompletableFuture.completedFuture(studyRecord(study, uid, cached.lastUpdated(), cached.series())))
+                    .orElseGet(() -> async(() -> fetch(study, uid, count))));
         }
         List<StudyRecord> records = new ArrayList<>(complete.size());
         for (CompletableFuture<StudyRecord> future : complete) {
@@ -109,70 +115,53 @@ final class StudySearch {
                         || query.studyInstanceUid().equals(DicomJson.string(study, DicomJson.STUDY_INSTANCE_UID)));
     }
 
-    /** The series of a study, {@code null} when the study vanished meanwhile. */
-    private List<JsonNode> series(String studyUid) {
-        try {
-            return all("/studies/" + studyUid + "/series", SERIES_FIELDS, SERIES_PAGE, MAX_SERIES_PER_STUDY);
-        } catch (ImagingException.NotFound e) {
-            return null;
-        }
-    }
-
-    private CompletableFuture<StudyRecord> withInstances(JsonNode study, String studyUid, List<JsonNode> series) {
-        if (series == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<CompletableFuture<SeriesRecord>> complete = new ArrayList<>(series.size());
-        for (JsonNode one : series) {
-            String seriesUid = DicomJson.string(one, DicomJson.SERIES_INSTANCE_UID);
-            if (seriesUid == null) {
-                continue;
-            }
-            complete.add(async(() -> seriesRecord(studyUid, seriesUid, one)));
-        }
-        return CompletableFuture.allOf(complete.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<SeriesRecord> records = complete.stream()
-                    .map(CompletableFuture::join)
-                    .filter(Objects::nonNull)
-                    .sorted(Comparator.comparing(SeriesRecord::number, Comparator.nullsLast(Comparator.naturalOrder()))
-                            .thenComparing(SeriesRecord::seriesInstanceUid))
-                    .toList();
-            return new StudyRecord(
-                    studyUid,
-                    DicomJson.string(study, DicomJson.PATIENT_ID),
-                    DicomJson.string(study, DicomJson.PATIENT_NAME),
-                    DicomJson.dateTime(study, DicomJson.STUDY_DATE, DicomJson.STUDY_TIME),
-                    null,
-                    DicomJson.string(study, DicomJson.STUDY_DESCRIPTION),
-                    DicomJson.string(study, DicomJson.ACCESSION_NUMBER),
-                    records);
-        });
-    }
-
-    /** One series with its instances, {@code null} when it vanished meanwhile. */
-    private SeriesRecord seriesRecord(String studyUid, String seriesUid, JsonNode series) {
+    /** A study with its series and instances from one query; {@code null} when it vanished meanwhile. */
+    private StudyRecord fetch(JsonNode study, String studyUid, Integer count) {
         List<JsonNode> instances;
         try {
-            instances = all("/studies/" + studyUid + "/series/" + seriesUid + "/instances", INSTANCE_FIELDS,
-                    INSTANCE_PAGE, MAX_INSTANCES_PER_SERIES);
+            instances = all("/studies/" + studyUid + "/instances", INSTANCE_FIELDS, INSTANCE_PAGE,
+                    MAX_INSTANCES_PER_STUDY);
         } catch (ImagingException.NotFound e) {
             return null;
         }
-        Map<String, InstanceRecord> byUid = new LinkedHashMap<>();
+        Map<String, JsonNode> seriesAttributes = new LinkedHashMap<>();
+        Map<String, Map<String, InstanceRecord>> bySeries = new LinkedHashMap<>();
         for (JsonNode instance : instances) {
+            String seriesUid = DicomJson.string(instance, DicomJson.SERIES_INSTANCE_UID);
             String uid = DicomJson.string(instance, DicomJson.SOP_INSTANCE_UID);
-            if (uid != null) {
-                byUid.putIfAbsent(uid, new InstanceRecord(uid, DicomJson.string(instance, DicomJson.SOP_CLASS_UID),
-                        DicomJson.integer(instance, DicomJson.INSTANCE_NUMBER)));
+            if (seriesUid == null || uid == null) {
+                continue;
             }
+            seriesAttributes.putIfAbsent(seriesUid, instance);
+            bySeries.computeIfAbsent(seriesUid, k -> new LinkedHashMap<>()).putIfAbsent(uid, new InstanceRecord(uid,
+                    DicomJson.string(instance, DicomJson.SOP_CLASS_UID), DicomJson.integer(instance, DicomJson.INSTANCE_NUMBER)));
         }
-        List<InstanceRecord> sorted = byUid.values().stream()
-                .sorted(Comparator.comparing(InstanceRecord::number, Comparator.nullsLast(Comparator.naturalOrder()))
-                        .thenComparing(InstanceRecord::sopInstanceUid))
-                .toList();
-        return new SeriesRecord(seriesUid, DicomJson.integer(series, DicomJson.SERIES_NUMBER),
-                DicomJson.string(series, DicomJson.MODALITY), DicomJson.string(series, DicomJson.SERIES_DESCRIPTION),
-                sorted);
+        List<SeriesRecord> series = bySeries.entrySet().stream().map(entry -> {
+            JsonNode first = seriesAttributes.get(entry.getKey());
+            List<InstanceRecord> sorted = entry.getValue().values().stream()
+                    .sorted(Comparator.comparing(InstanceRecord::number, Comparator.nullsLast(Comparator.naturalOrder()))
+                            .thenComparing(InstanceRecord::sopInstanceUid))
+                    .toList();
+            return new SeriesRecord(entry.getKey(), DicomJson.integer(first, DicomJson.SERIES_NUMBER),
+                    DicomJson.string(first, DicomJson.MODALITY), DicomJson.string(first, DicomJson.SERIES_DESCRIPTION),
+                    sorted);
+        }).sorted(Comparator.comparing(SeriesRecord::number, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(SeriesRecord::seriesInstanceUid)).toList();
+        return cache.remember(count, studyRecord(study, studyUid, null, series));
+    }
+
+    /** Study-level attributes always from the PACS's current answer; series and instances as given. */
+    private static StudyRecord studyRecord(JsonNode study, String studyUid, java.time.Instant lastUpdated,
+            List<SeriesRecord> series) {
+        return new StudyRecord(
+                studyUid,
+                DicomJson.string(study, DicomJson.PATIENT_ID),
+                DicomJson.string(study, DicomJson.PATIENT_NAME),
+                DicomJson.dateTime(study, DicomJson.STUDY_DATE, DicomJson.STUDY_TIME),
+                lastUpdated,
+                DicomJson.string(study, DicomJson.STUDY_DESCRIPTION),
+                DicomJson.string(study, DicomJson.ACCESSION_NUMBER),
+                series);
     }
 
     /** Every match of a series- or instance-level query, paged. */

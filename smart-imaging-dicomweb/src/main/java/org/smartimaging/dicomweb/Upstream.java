@@ -51,6 +51,7 @@ final class Upstream {
     private final Clock clock;
     private final HttpClient client;
     private final String name;
+    private final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
 
     Upstream(DicomWebSettings settings, Clock clock, Executor executor) {
         this.settings = settings;
@@ -66,6 +67,11 @@ final class Upstream {
 
     String name() {
         return name;
+    }
+
+    /** HTTP requests sent to the PACS so far (searches, retrievals, retries). */
+    long requests() {
+        return requests.sum();
     }
 
     /** One QIDO-RS answer: its matches and whether the PACS said it left some out (Warning 299). */
@@ -142,6 +148,7 @@ final class Upstream {
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
+            requests.increment();
             HttpResponse<T> response = await(client.sendAsync(request.build(), handler));
             // A token-based credential may be stale (revoked, rotated): fetch a new one and try once more.
             boolean refused = response.statusCode() == 401 || response.statusCode() == 403;

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A response body as the HTTP client's own buffers, handed to one reading thread through a small
@@ -32,10 +33,13 @@ final class UpstreamChunks implements HttpResponse.BodySubscriber<UpstreamChunks
     private final CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
     private volatile Throwable error;
     private volatile boolean closed;
+    /** Who {@link #poll} promised to call when something arrives. */
+    private final AtomicReference<Runnable> waiter = new AtomicReference<>();
+    private volatile long lastArrival = System.nanoTime();
     private Iterator<ByteBuffer> current;
     private boolean ended;
 
-    /** What {@link #next} says when nothing came within the wait. */
+    /** What {@link #next} says when nothing came within the wait, and {@link #poll} when nothing is there yet. */
     static final ByteBuffer STALLED = ByteBuffer.allocate(0);
 
     static HttpResponse.BodyHandler<UpstreamChunks> handler() {
@@ -59,18 +63,90 @@ final class UpstreamChunks implements HttpResponse.BodySubscriber<UpstreamChunks
 
     @Override
     public void onNext(List<ByteBuffer> item) {
+        lastArrival = System.nanoTime();
         queue.offer(item);
+        wake();
     }
 
     @Override
     public void onError(Throwable throwable) {
         error = throwable;
         queue.offer(END);
+        wake();
     }
 
     @Override
     public void onComplete() {
         queue.offer(END);
+        wake();
+    }
+
+    private void wake() {
+        Runnable whenReady = waiter.getAndSet(null);
+        if (whenReady != null) {
+            whenReady.run();
+        }
+    }
+
+    /** When the PACS last sent something (System.nanoTime). */
+    long lastArrival() {
+        return lastArrival;
+    }
+
+    /** True while a {@link #poll} caller waits for the PACS (and not for its own client). */
+    boolean awaited() {
+        return waiter.get() != null;
+    }
+
+    /**
+     * Like {@link #next} but never waits: {@link #STALLED} when nothing is there yet, and then
+     * {@code whenReady} runs once (on the client's thread) when something arrives or the body ends.
+     */
+    ByteBuffer poll(Runnable whenReady) throws IOException {
+        while (true) {
+            ByteBuffer buffer = fromCurrent();
+            if (buffer != null) {
+                return buffer;
+            }
+            if (ended) {
+                return null;
+            }
+            List<ByteBuffer> item = queue.poll();
+            if (item == null) {
+                waiter.set(whenReady);
+                item = queue.poll(); // it may have arrived just before we registered
+                if (item == null) {
+                    return STALLED;
+                }
+                waiter.compareAndSet(whenReady, null);
+            }
+            take(item);
+        }
+    }
+
+    private ByteBuffer fromCurrent() {
+        while (current != null && current.hasNext()) {
+            ByteBuffer buffer = current.next();
+            if (buffer.hasRemaining()) {
+                return buffer;
+            }
+        }
+        return null;
+    }
+
+    private void take(List<ByteBuffer> item) throws IOException {
+        if (closed) {
+            throw new IOException("closed");
+        }
+        if (item == END) {
+            ended = true;
+            if (error != null) {
+                throw error instanceof IOException io ? io : new IOException(error);
+            }
+            return;
+        }
+        current = item.iterator();
+        subscribed.thenAccept(subscription -> subscription.request(1));
     }
 
     /**
@@ -81,12 +157,9 @@ final class UpstreamChunks implements HttpResponse.BodySubscriber<UpstreamChunks
      */
     ByteBuffer next(long waitNanos) throws IOException {
         while (true) {
-            if (current != null && current.hasNext()) {
-                ByteBuffer buffer = current.next();
-                if (buffer.hasRemaining()) {
-                    return buffer;
-                }
-                continue;
+            ByteBuffer buffer = fromCurrent();
+            if (buffer != null) {
+                return buffer;
             }
             if (ended) {
                 return null;
@@ -101,18 +174,7 @@ final class UpstreamChunks implements HttpResponse.BodySubscriber<UpstreamChunks
             if (item == null) {
                 return STALLED;
             }
-            if (closed) {
-                throw new IOException("closed");
-            }
-            if (item == END) {
-                ended = true;
-                if (error != null) {
-                    throw error instanceof IOException io ? io : new IOException(error);
-                }
-                return null;
-            }
-            current = item.iterator();
-            subscribed.thenAccept(subscription -> subscription.request(1));
+            take(item);
         }
     }
 
@@ -125,5 +187,6 @@ final class UpstreamChunks implements HttpResponse.BodySubscriber<UpstreamChunks
         subscribed.thenAccept(Flow.Subscription::cancel);
         queue.clear();
         queue.offer(END);
+        wake();
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smartimaging.spi.BodyChunks;
 import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.ResponseBody;
@@ -150,6 +151,31 @@ class DicomWebSourceFailureTest {
                         .hasMessageContaining("sent nothing for 1 s");
             }
             assertThat((System.nanoTime() - started) / 1_000_000).isBetween(900L, 4_000L);
+        }
+    }
+
+    @Test
+    void aPolledBodyThatStallsWakesItsWriterAndFailsAfterTheReadTimeout() throws Exception {
+        String headers = "HTTP/1.1 200 OK\r\nContent-Type: multipart/related; type=\"application/dicom\"; boundary=b\r\n"
+                + "Content-Length: 1000000\r\n\r\n--b\r\nContent-Type: application/dicom\r\n\r\n";
+        try (SilentServer stalling = new SilentServer(headers);
+                ImageSource source = Sources.fromJson(Sources.basicConfig(stalling.url(), "sdk", PASSWORD,
+                        "\"readTimeoutSeconds\": 1"))) {
+            ResponseBody body = ((Retrieval.Ready) source.retrieve(RetrieveRequest.study("1.2.3", Resource.INSTANCES))).body();
+            BodyChunks chunks = body.chunks().orElseThrow();
+            java.util.concurrent.CountDownLatch woken = new java.util.concurrent.CountDownLatch(1);
+            try (body) {
+                BodyChunks.Chunk chunk;
+                long received = 0;
+                while ((chunk = chunks.poll(woken::countDown)) instanceof BodyChunks.Bytes bytes) {
+                    received += bytes.buffer().remaining();
+                }
+                assertThat(chunk).as("nothing more yet after %d bytes", received).isNull();
+                assertThat(woken.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThatThrownBy(() -> chunks.poll(() -> { }))
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("sent nothing for 1 s");
+            }
         }
     }
 

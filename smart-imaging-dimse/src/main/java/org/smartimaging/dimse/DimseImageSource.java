@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.smartimaging.dimse.net.StorageServer;
 import org.smartimaging.render.RenderOptions;
 import org.smartimaging.render.Renderer;
+import org.smartimaging.spi.BodyChunks;
 import org.smartimaging.spi.ImageSource;
 import org.smartimaging.spi.ImagingException;
 import org.smartimaging.spi.ResponseBody;
@@ -246,6 +248,11 @@ final class DimseImageSource implements ImageSource {
         @Override
         public void writeTo(OutputStream out) throws IOException {
             body.writeTo(out);
+        }
+
+        @Override
+        public Optional<BodyChunks> chunks() {
+            return body.chunks();
         }
 
         @Override

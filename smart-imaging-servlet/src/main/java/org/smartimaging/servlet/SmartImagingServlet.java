@@ -1,5 +1,8 @@
 package org.smartimaging.servlet;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,17 +14,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smartimaging.engine.ImagingEngine;
 import org.smartimaging.engine.ImagingRequest;
 import org.smartimaging.engine.ImagingResponse;
+import org.smartimaging.spi.BodyChunks;
 import org.smartimaging.spi.ResponseBody;
 
 /**
  * Serves an {@link ImagingEngine} from any Jakarta Servlet 6 container. Mount it at a path with a
  * wildcard (e.g. {@code /imaging/*}); the engine answers everything below it. The servlet only maps
  * the request to the engine and streams the answer; it holds no logic of its own.
+ *
+ * <p>Register it with async support on (Jetty: {@code holder.setAsyncSupported(true)}; web.xml:
+ * {@code <async-supported>true</async-supported>}): DICOM answers are then written with non-blocking
+ * output, so a client that reads slowly holds no container thread, and clients slower than
+ * {@link org.smartimaging.engine.ServerOptions#minResponseBytesPerSecond()} are dropped. Without it
+ * the servlet still works, writing with blocking output (one thread per answer in progress).
  *
  * <p>The base URL in FHIR answers is the one the client used ({@code scheme://host:port/context/servlet}).
  * Behind a proxy, let the container honour {@code Forwarded} headers (Jetty's
@@ -40,9 +51,14 @@ public final class SmartImagingServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            AbortDispatch.rethrowIfAborted(request); // an answer we could not finish: cut the connection
+            return;
+        }
         ImagingResponse answer = engine.handle(toEngine(request));
         ResponseBody body = answer.body();
-        try (body) {
+        boolean handedOver = false;
+        try {
             response.setStatus(answer.status());
             answer.headers().forEach(response::setHeader); // the engine sets Cache-Control per answer
             response.setContentType(body.contentType());
@@ -54,13 +70,34 @@ public final class SmartImagingServlet extends HttpServlet {
                 response.flushBuffer();
                 return;
             }
+            Optional<BodyChunks> chunks = request.isAsyncSupported() ? body.chunks() : Optional.empty();
+            if (chunks.isPresent()) {
+                writeAsync(request, response, body, chunks.get());
+                handedOver = true;
+                return;
+            }
             OutputStream out = response.getOutputStream();
             body.writeTo(out);
             out.flush();
         } catch (IOException e) {
             // Mostly a client that went away mid-stream; the body is closed either way.
             LOG.debug("Response to {} not completed: {}", request.getRequestURI(), e.getMessage());
+        } finally {
+            if (!handedOver) {
+                body.close();
+            }
         }
+    }
+
+    /** Non-blocking output: no container thread waits for a slow client (DESIGN.md section 5). */
+    private void writeAsync(HttpServletRequest request, HttpServletResponse response, ResponseBody body,
+            BodyChunks chunks) throws IOException {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // bounded by the minimum rate and the container's idle timeout instead
+        ServletOutputStream out = response.getOutputStream();
+        out.setWriteListener(new AsyncBodyWriter(async, out, body, chunks,
+                new MinimumRate(engine.options().minResponseBytesPerSecond(), engine.options().minResponseRateGrace()),
+                request.getServletPath()));
     }
 
     private static ImagingRequest toEngine(HttpServletRequest request) {

@@ -86,7 +86,9 @@ public final class DicomWebBenchmark {
                 Server jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
                 ServletContextHandler context = new ServletContextHandler();
                 context.setContextPath("/");
-                context.addServlet(new ServletHolder(new SmartImagingServlet(engine)), "/api/*");
+                ServletHolder holder = new ServletHolder(new SmartImagingServlet(engine));
+                holder.setAsyncSupported(true);
+                context.addServlet(holder, "/api/*");
                 jetty.setHandler(context);
                 jetty.start();
                 try {
