@@ -2,10 +2,14 @@ package org.smartimaging.examples;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.smartimaging.engine.ImagingEngine;
@@ -58,7 +62,10 @@ public final class DemoServer implements AutoCloseable {
         DemoDataset.generate(options.dataDirectory().resolve(DemoConfigs.STUDIES_DIRECTORY));
 
         Server jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false); // no version banner
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
         jetty.addConnector(connector);
@@ -67,7 +74,9 @@ public final class DemoServer implements AutoCloseable {
         DemoEhr ehr = new DemoEhr(EHR_PATH, "/" + EHR_CONFIG_KEY + "/fhir", Clock.systemUTC());
         String selfOrigin = "http://" + loopbackOr(options.host()) + ":" + connector.getLocalPort();
 
+        Set<String> hosts = admittedHosts(options.host());
         ServerOptions.Builder engineOptions = ServerOptions.builder()
+                .allowedHosts(hosts)
                 .dataDirectory(options.dataDirectory())
                 .configDirectory(options.configDirectory())
                 .randomStudyTokenKey();
@@ -80,12 +89,14 @@ public final class DemoServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
+        context.setErrorHandler(new PlainErrors.ForContext());
         ServletHolder imaging = new ServletHolder("imaging", new SmartImagingServlet(engine));
         imaging.setAsyncSupported(true); // non-blocking output: slow readers hold no thread
         context.addServlet(imaging, "/*");
         context.addServlet(new ServletHolder("viewer", new ViewerServlet()), "/viewer/*");
         ehr.mount(context);
-        jetty.setHandler(context);
+        jetty.setHandler(new DemoGuard(hosts, context));
+        jetty.setErrorHandler(new PlainErrors.ForServer());
         try {
             jetty.start();
         } catch (Exception e) {
@@ -94,6 +105,19 @@ public final class DemoServer implements AutoCloseable {
             throw e;
         }
         return new DemoServer(jetty, engine, ehr);
+    }
+
+    /**
+     * The host names the demo answers for: loopback names, and the address it was told to bind when
+     * that is a specific one. Never any name a client sends (DNS rebinding).
+     */
+    private static Set<String> admittedHosts(String bind) {
+        Set<String> hosts = new HashSet<>(DemoGuard.LOOPBACK);
+        String host = DemoGuard.normalise(bind);
+        if (!host.isEmpty() && !host.equals("0.0.0.0") && !host.equals("::")) {
+            hosts.add(host);
+        }
+        return hosts;
     }
 
     /** The address the server calls itself at: loopback when it listens on every interface. */

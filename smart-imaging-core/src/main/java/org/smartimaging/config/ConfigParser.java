@@ -33,7 +33,12 @@ public final class ConfigParser {
     private ConfigParser() {}
 
     /** A parsed configuration: the engine's part and the providers' sections. */
-    public record Parsed(ImagingConfig config, ConfigSection authorization, ConfigSection images) {}
+    /**
+     * A parsed configuration: the engine's part and the providers' sections.
+     *
+     * @param access the {@code access} section handed to the access policy's provider (empty when absent)
+     */
+    public record Parsed(ImagingConfig config, ConfigSection authorization, ConfigSection images, ConfigSection access) {}
 
     public static Parsed parse(String key, String bindingId, byte[] json) {
         JsonNode root;
@@ -52,6 +57,8 @@ public final class ConfigParser {
                 .orElseThrow(() -> new InvalidConfig("Configuration " + key + " has no authorization section"));
         ConfigSection images = top.optionalSection("images")
                 .orElseThrow(() -> new InvalidConfig("Configuration " + key + " has no images section"));
+        ConfigSection access = top.optionalSection("access")
+                .orElseGet(() -> new ConfigSection("access", JSON.createObjectNode()));
         top.markUsed("name", "description");
         top.rejectUnusedFields();
 
@@ -71,9 +78,12 @@ public final class ConfigParser {
         Delay delay = images.optionalSection("delay").map(ConfigParser::delay).orElse(Delay.NONE);
         boolean requiresAccessToken = images.optionalBoolean("requiresAccessToken", true);
 
+        String accessType = access.optionalString("type").orElse(ImagingConfig.DEFAULT_ACCESS_TYPE);
+        boolean backendServices = access.optionalBoolean("backendServices", false);
+
         ImagingConfig config = new ImagingConfig(key, bindingId, authorizationType, disableChecks, imagesType,
-                lookup, mrn, delay, requiresAccessToken);
-        return new Parsed(config, authorization, images);
+                lookup, mrn, delay, requiresAccessToken, accessType, backendServices);
+        return new Parsed(config, authorization, images, access);
     }
 
     private static Delay delay(ConfigSection section) {

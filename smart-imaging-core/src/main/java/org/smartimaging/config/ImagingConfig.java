@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param delay {@code images.delay}
  * @param requiresAccessToken {@code images.requiresAccessToken} (ours, default true): whether a
  *     WADO request needs the access token as well as the study token in its URL
+ * @param accessType {@code access.type} (ours, default {@code patient-context}): the access policy
+ * @param backendServices {@code access.backendServices} (ours, default false): whether grants
+ *     without patient context ({@code system/} scopes) are served, as the policy allows
  */
 public record ImagingConfig(
         String key,
@@ -27,7 +30,12 @@ public record ImagingConfig(
         Lookup lookup,
         List<String> mrnExpressions,
         Delay delay,
-        boolean requiresAccessToken) {
+        boolean requiresAccessToken,
+        String accessType,
+        boolean backendServices) {
+
+    /** The access policy of a configuration without an {@code access} section. */
+    public static final String DEFAULT_ACCESS_TYPE = "patient-context";
 
     /** The reference stack's default: the identifier whose type is MR. */
     public static final String DEFAULT_MRN_EXPRESSION = "identifier.where(type.coding.code='MR').value";

@@ -19,7 +19,7 @@ final class Errors {
             headers.put("WWW-Authenticate", unauthorized.error() == null ? REALM
                     : REALM + ", error=\"" + unauthorized.error() + "\", error_description=\"" + quoted(e.getMessage()) + "\"");
         } else if (e instanceof ImagingException.Forbidden forbidden && forbidden.insufficientScope()) {
-            headers.put("WWW-Authenticate", REALM + ", error=\"insufficient_scope\", scope=\"patient/ImagingStudy.rs\"");
+            headers.put("WWW-Authenticate", REALM + ", error=\"insufficient_scope\", scope=\"" + forbidden.requiredScope() + "\"");
         } else if (e instanceof ImagingException.RetryLater retryLater) {
             headers.put("Retry-After", Long.toString(retryLater.retryAfterSeconds()));
         }

@@ -40,6 +40,7 @@ public final class ImagingEngine implements AutoCloseable {
     private final StudyTokenCodec studyTokenCodec;
     private final Cors cors;
     private final Audit audit;
+    private final HostCheck hosts;
 
     /**
      * Loads and validates every configuration.
@@ -48,7 +49,7 @@ public final class ImagingEngine implements AutoCloseable {
      */
     public ImagingEngine(ServerOptions options) {
         this.options = options;
-        this.sites = new SiteRegistry(options, ProviderRegistry.fromClassPath());
+        this.sites = new SiteRegistry(options, new ProviderRegistry(options.providers(), options.classPathProviders()));
         this.audit = new Audit(options.auditSinks());
         this.studyTokenCodec = new StudyTokenCodec(options.studyTokenKeys(), options.clock());
         StudyTokens studyTokens = new StudyTokens(studyTokenCodec, options.studyTokenLifetime(), options.clock());
@@ -57,15 +58,21 @@ public final class ImagingEngine implements AutoCloseable {
         this.qido = new QidoSearch(wado, options.maxStudiesPerSearch(), options.clock());
         this.discovery = new Discovery(options.clock());
         this.cors = new Cors(options.corsAllowedOrigins());
+        this.hosts = new HostCheck(options);
     }
 
-    /** Never throws: every failure is an {@code OperationOutcome} with its status. */
     /** The options the engine runs with (transports read their limits here). */
     public ServerOptions options() {
         return options;
     }
 
-    public ImagingResponse handle(ImagingRequest request) {
+    /** Never throws: every failure is an {@code OperationOutcome} with its status. */
+    public ImagingResponse handle(ImagingRequest received) {
+        ImagingRequest request = hosts.admit(received);
+        if (request == null) {
+            // 421 Misdirected Request: not a host this server answers for (forged Host, DNS rebinding).
+            return Errors.response(421, "invalid", "This server does not answer for the host the request names", Map.of());
+        }
         if (Cors.isPreflight(request)) {
             return cors.preflight(request);
         }

@@ -43,10 +43,11 @@ final class ImagingStudySearch {
     ImagingResponse search(Site site, Urls urls, ImagingRequest request, RequestAudit audit) {
         ImagingConfig config = site.config();
         SearchParameters params = SearchParameters.parse(request.query());
-        AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
-        audit.grant(grant);
         audit.patient(params.patientId());
-        String patientId = boundPatient(config, grant, params);
+        AccessCheck.Admitted admitted = AccessCheck.admit(site, request, params.patientId(), Access.SEARCH);
+        AccessGrant grant = admitted.grant();
+        audit.grant(grant);
+        String patientId = admitted.patientId();
         audit.patient(patientId);
 
         Duration wait = config.delay().lookupWait(clock.instant());
@@ -54,31 +55,15 @@ final class ImagingStudySearch {
             throw new ImagingException.RetryLater(wait, "The image source is still preparing the study list");
         }
 
-        List<StudyRecord> studies = params.identifierMatchesNothing() ? List.of() : findStudies(site, grant, patientId, params);
+        List<StudyRecord> studies = params.identifierMatchesNothing() ? List.of() : findStudies(site, admitted, params);
         audit.studies(studies.stream().map(StudyRecord::studyInstanceUid).toList());
         return ImagingResponse.text(200, Fhir.JSON_CONTENT_TYPE, Fhir.toJson(bundle(site, urls, request, grant, patientId, params, studies)),
                 Map.of());
     }
 
-    /**
-     * The patient the search is for: the granted patient, which {@code ?patient} must name (403 if
-     * it names another); with checks disabled, whatever {@code ?patient} names.
-     */
-    private static String boundPatient(ImagingConfig config, AccessGrant grant, SearchParameters params) {
-        if (config.disableAuthzChecks()) {
-            return params.patientId() != null ? params.patientId() : grant.patientId();
-        }
-        if (params.patientId() == null) {
-            throw new ImagingException.BadRequest("The search needs a patient parameter: ImagingStudy?patient={id}");
-        }
-        ScopePolicy.require(grant, Access.SEARCH);
-        if (grant.hasPatient() && !grant.patientId().equals(params.patientId())) {
-            throw new ImagingException.Forbidden("The access token is not for the patient in the search");
-        }
-        return params.patientId();
-    }
-
-    private List<StudyRecord> findStudies(Site site, AccessGrant grant, String patientId, SearchParameters params) {
+    private List<StudyRecord> findStudies(Site site, AccessCheck.Admitted admitted, SearchParameters params) {
+        AccessGrant grant = admitted.grant();
+        String patientId = admitted.patientId();
         int limit = params.count() == null ? maxStudies : Math.min(params.count(), maxStudies);
         if (limit == 0) {
             return List.of();
@@ -100,9 +85,15 @@ final class ImagingStudySearch {
         if (params.studyInstanceUid() != null) {
             query = query.withStudyInstanceUid(params.studyInstanceUid());
         }
+        StudyQuery asked = query;
         return site.imageSource().findStudies(query).stream()
+                // a source that answers more than asked never widens the search to another patient
+                .filter(study -> asked.allStudiesOnServer() || asked.patientMrn().equals(study.patientId()))
                 .filter(study -> params.studyInstanceUid() == null || params.studyInstanceUid().equals(study.studyInstanceUid()))
                 .filter(study -> params.matchesLastUpdated(study.lastUpdatedOrStarted()))
+                // the policy last: omitted studies take their Endpoints with them; denied series are left out
+                .map(study -> AccessCheck.visible(study, admitted.decide(study)))
+                .flatMap(Optional::stream)
                 .sorted(Comparator.comparing(StudyRecord::started, Comparator.nullsLast(Comparator.reverseOrder()))
                         .thenComparing(StudyRecord::studyInstanceUid))
                 .limit(limit)
@@ -120,7 +111,10 @@ final class ImagingStudySearch {
             String token = studyTokens.issue(site.config(), patientId, grant, study.studyInstanceUid());
             Endpoint endpoint = ImagingStudyMapper.wadoEndpoint(study.studyInstanceUid(), urls.wadoBase(token),
                     site.config().requiresAccessToken());
-            Reference subject = patientId != null ? new Reference("Patient/" + patientId) : logicalSubject(study);
+            // With checks off and every study on the server, ?patient named no owner: each study keeps its own.
+            boolean ownedByPatient = patientId != null
+                    && !(site.config().disableAuthzChecks() && site.config().lookup() == Lookup.ALL_STUDIES_ON_SERVER);
+            Reference subject = ownedByPatient ? new Reference("Patient/" + patientId) : logicalSubject(study);
             ImagingStudy imagingStudy;
             if (params.includeEndpoints()) {
                 imagingStudy = ImagingStudyMapper.imagingStudy(study, subject, new Reference("Endpoint/" + endpoint.getIdPart()));

@@ -52,7 +52,8 @@ final class QidoSearch {
     }
 
     ImagingResponse search(Site site, Route.Qido route, ImagingRequest request, RequestAudit audit) {
-        StudyToken token = access.admit(site, route.studyToken(), route.study(), request, audit).token();
+        WadoRetrieval.Admission admission = access.admit(site, route.studyToken(), route.study(), request, audit);
+        StudyToken token = admission.token();
         AcceptedMediaTypes.requireDicomJson(request.header().apply("Accept"));
         QidoQuery query = QidoQuery.parse(request.query(), route.level(), maxResults);
         Duration wait = site.config().delay().lookupWait(clock.instant());
@@ -65,6 +66,7 @@ final class QidoSearch {
             site.imageSource().findStudies(new StudyQuery(null, uid, 1)).stream()
                     .filter(study -> study.studyInstanceUid().equals(uid)) // a source may answer more than asked
                     .findFirst()
+                    .flatMap(study -> AccessCheck.visible(study, admission.decide(study)))
                     .ifPresent(studies::add);
         }
         if (route.study() != null && studies.isEmpty()) {

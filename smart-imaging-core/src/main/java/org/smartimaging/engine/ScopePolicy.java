@@ -27,16 +27,19 @@ final class ScopePolicy {
         }
     }
 
-    static final String REQUIRED_SCOPE_HINT = "patient/ImagingStudy.rs (or patient/ImagingStudy.read)";
-
     private ScopePolicy() {}
 
+    /**
+     * Requires an ImagingStudy scope of the grant's own context: {@code patient/} for app launch,
+     * {@code system/} for backend services. A scope of the other context never counts, so one
+     * grant's context is not combined with another grant's scope.
+     */
     static void require(AccessGrant grant, Access access) {
-        String context = grant.hasPatient() ? "patient" : "system";
+        String context = grant.mode() == AccessGrant.Mode.BACKEND_SERVICES ? "system" : "patient";
         if (!allows(grant.scopes(), context, access)) {
-            throw ImagingException.Forbidden.insufficientScope(
-                    "The access token has no scope to read ImagingStudy; it needs " + (grant.hasPatient()
-                            ? REQUIRED_SCOPE_HINT : "system/ImagingStudy.rs"));
+            String scope = context + "/ImagingStudy.rs";
+            throw ImagingException.Forbidden.insufficientScope("The access token has no scope to read ImagingStudy; it needs "
+                    + scope + " (or " + context + "/ImagingStudy.read)", scope);
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.smartimaging.audit.LogAuditSink;
+import org.smartimaging.spi.AccessPolicyProvider;
 import org.smartimaging.spi.AuditSink;
+import org.smartimaging.spi.AuthorizationProvider;
+import org.smartimaging.spi.ImageSourceProvider;
 import org.smartimaging.token.StudyTokenKeys;
 
 /**
@@ -48,9 +52,13 @@ public final class ServerOptions {
     private final int maxStudiesPerSearch;
     private final int maxPathLength;
     private final Optional<Set<String>> corsAllowedOrigins;
+    private final String publicBaseUrl;
+    private final Set<String> allowedHosts;
     private final long minResponseBytesPerSecond;
     private final Duration minResponseRateGrace;
     private final Clock clock;
+    private final List<Object> providers;
+    private final boolean classPathProviders;
 
     private ServerOptions(Builder builder) {
         this.configDirectory = builder.configDirectory;
@@ -69,9 +77,13 @@ public final class ServerOptions {
         this.maxStudiesPerSearch = builder.maxStudiesPerSearch;
         this.maxPathLength = builder.maxPathLength;
         this.corsAllowedOrigins = builder.corsAllowedOrigins;
+        this.publicBaseUrl = builder.publicBaseUrl;
+        this.allowedHosts = Set.copyOf(builder.allowedHosts);
         this.minResponseBytesPerSecond = builder.minResponseBytesPerSecond;
         this.minResponseRateGrace = builder.minResponseRateGrace;
         this.clock = builder.clock;
+        this.providers = List.copyOf(builder.providers);
+        this.classPathProviders = builder.classPathProviders;
     }
 
     public static Builder builder() {
@@ -149,6 +161,24 @@ public final class ServerOptions {
     }
 
     /**
+     * The absolute URL of the engine's mount point as clients reach it (e.g.
+     * {@code https://imaging.example.org/api}); when set, every absolute URL in an answer is built
+     * from it, never from the request. {@code null} when not configured.
+     */
+    public String publicBaseUrl() {
+        return publicBaseUrl;
+    }
+
+    /**
+     * The host names a request may name in its {@code Host} (lower case; IPv6 literals without
+     * brackets). Requests for any other host are refused. When neither these nor a
+     * {@link #publicBaseUrl()} are configured, only loopback names are admitted.
+     */
+    public Set<String> allowedHosts() {
+        return allowedHosts;
+    }
+
+    /**
      * The slowest a client may read an answer, on average since it began, once the grace period is
      * over; a transport drops slower readers (0: no minimum). A client that reads nothing at all is
      * dropped by the container's idle timeout.
@@ -166,6 +196,16 @@ public final class ServerOptions {
         return clock;
     }
 
+    /** Providers the host built and handed in, before those {@link java.util.ServiceLoader} finds. */
+    public List<Object> providers() {
+        return providers;
+    }
+
+    /** Whether providers on the class path ({@code META-INF/services}) are used too. */
+    public boolean classPathProviders() {
+        return classPathProviders;
+    }
+
     public static final class Builder {
         private Path configDirectory;
         private final Map<String, String> builtInConfigs = new LinkedHashMap<>();
@@ -181,9 +221,13 @@ public final class ServerOptions {
         private int maxStudiesPerSearch = 1000;
         private int maxPathLength = 8 * 1024;
         private Optional<Set<String>> corsAllowedOrigins = Optional.empty();
+        private String publicBaseUrl;
+        private Set<String> allowedHosts = Set.of();
         private long minResponseBytesPerSecond = DEFAULT_MIN_RESPONSE_BYTES_PER_SECOND;
         private Duration minResponseRateGrace = DEFAULT_MIN_RESPONSE_RATE_GRACE;
         private Clock clock = Clock.systemUTC();
+        private final List<Object> providers = new ArrayList<>();
+        private boolean classPathProviders = true;
 
         private Builder() {}
 
@@ -325,6 +369,29 @@ public final class ServerOptions {
         }
 
         /**
+         * Where clients reach the engine's mount point, e.g. {@code https://imaging.example.org/api}
+         * (behind a proxy: the public URL, not the node's). Every absolute URL in answers (Endpoint
+         * addresses, {@code fullUrl}, self links, the CapabilityStatement) is built from it, and
+         * requests naming another host than its own (or one of {@link #allowedHosts}) are refused,
+         * so a forged {@code Host} header or a DNS-rebinding page gets nothing.
+         */
+        public Builder publicBaseUrl(String url) {
+            this.publicBaseUrl = HostCheck.validBase(url);
+            return this;
+        }
+
+        /**
+         * Host names (without port; IPv6 literals with or without brackets) whose requests the
+         * engine answers, building absolute URLs from the request. Default, when no
+         * {@link #publicBaseUrl} is set either: loopback only ({@code localhost}, {@code 127.0.0.1},
+         * {@code ::1}).
+         */
+        public Builder allowedHosts(Set<String> hosts) {
+            this.allowedHosts = hosts.stream().map(HostCheck::normalise).collect(java.util.stream.Collectors.toUnmodifiableSet());
+            return this;
+        }
+
+        /**
          * Drops clients that read slower than {@code bytesPerSecond} on average once {@code grace}
          * has passed (defaults: 1 KiB/s after 30 s); 0 turns the minimum off.
          */
@@ -339,6 +406,33 @@ public final class ServerOptions {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /**
+         * A provider the host built (a Spring bean, a vendor's own client), used for its
+         * {@code type} before any found on the class path.
+         */
+        public Builder provider(AuthorizationProvider provider) {
+            providers.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /** As {@link #provider(AuthorizationProvider)}, for an {@code images.type}. */
+        public Builder provider(ImageSourceProvider provider) {
+            providers.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /** As {@link #provider(AuthorizationProvider)}, for an {@code access.type}. */
+        public Builder provider(AccessPolicyProvider provider) {
+            providers.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /** Whether to use the providers {@link java.util.ServiceLoader} finds too (default true). */
+        public Builder classPathProviders(boolean enabled) {
+            this.classPathProviders = enabled;
             return this;
         }
 

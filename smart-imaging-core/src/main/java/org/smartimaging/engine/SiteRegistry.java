@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 import org.smartimaging.config.ConfigParser;
 import org.smartimaging.config.ProviderRegistry;
 import org.smartimaging.fhir.MrnSelector;
+import org.smartimaging.spi.AccessPolicy;
+import org.smartimaging.spi.AccessPolicyProvider;
+import org.smartimaging.spi.Authorization;
 import org.smartimaging.spi.ConfigSection;
 import org.smartimaging.spi.HostEnvironment;
 import org.smartimaging.spi.HostEnvironment.UpstreamPolicy;
@@ -139,18 +142,48 @@ final class SiteRegistry implements AutoCloseable {
         HostEnvironment environment = new HostEnvironment(options.dataDirectory(), options.clock(), upstreamPolicy, key);
         ConfigSection authorization = parsed.authorization();
         ConfigSection images = parsed.images();
-        var authorizer = providers.authorizer(parsed.config().authorizationType()).create(authorization, environment);
-        var resolver = providers.patientResolver(parsed.config().authorizationType()).create(authorization, environment);
         MrnSelector mrnSelector = new MrnSelector(parsed.config().mrnExpressions());
-        authorization.rejectUnusedFields();
-        ImageSource source = providers.imageSource(parsed.config().imagesType()).create(images, environment);
+        // Built in order, and on any failure what was built is closed again.
+        Authorization auth = providers.authorization(parsed.config().authorizationType()).create(authorization, environment);
+        AccessPolicy policy = null;
+        ImageSource source = null;
         try {
+            authorization.rejectUnusedFields();
+            policy = accessPolicy(parsed, environment);
+            source = providers.imageSource(parsed.config().imagesType()).create(images, environment);
             images.rejectUnusedFields();
-        } catch (ImagingException e) {
-            source.close();
+            return new Site(parsed.config(), auth, policy, source, mrnSelector);
+        } catch (RuntimeException e) {
+            try (auth; AutoCloseable p = policy; AutoCloseable s = source) {
+                // closing
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
-        return new Site(parsed.config(), authorizer, resolver, source, mrnSelector);
+    }
+
+    private AccessPolicy accessPolicy(ConfigParser.Parsed parsed, HostEnvironment environment) {
+        String type = parsed.config().accessType();
+        ConfigSection access = parsed.access();
+        AccessPolicyProvider provider = providers.accessPolicyOrNull(type);
+        if (provider != null) {
+            AccessPolicy policy = provider.create(access, environment);
+            try {
+                access.rejectUnusedFields();
+            } catch (RuntimeException e) {
+                policy.close();
+                throw e;
+            }
+            return policy;
+        }
+        if (!type.equals(PatientContextPolicy.TYPE)) {
+            throw new ImagingException.InvalidConfig("Config field access.type is '" + type
+                    + "', which no provider handles; known types: " + PatientContextPolicy.TYPE
+                    + (providers.accessPolicyTypes().isEmpty() ? "" : ", " + String.join(", ", providers.accessPolicyTypes())));
+        }
+        access.rejectUnusedFields();
+        return PatientContextPolicy.INSTANCE;
     }
 
     private static String sha256(byte[] bytes) {

@@ -66,23 +66,32 @@ public abstract sealed class ImagingException extends RuntimeException {
      * {@code WWW-Authenticate: Bearer error="insufficient_scope"}.
      */
     public static final class Forbidden extends ImagingException {
-        private final boolean insufficientScope;
+        private final String requiredScope;
 
         public Forbidden(String message) {
-            this(message, false);
+            this(message, null);
         }
 
-        private Forbidden(String message, boolean insufficientScope) {
+        private Forbidden(String message, String requiredScope) {
             super(403, "forbidden", message, null);
-            this.insufficientScope = insufficientScope;
+            this.requiredScope = requiredScope;
         }
 
-        public static Forbidden insufficientScope(String message) {
-            return new Forbidden(message, true);
+        /**
+         * @param requiredScope the scope that would have sufficed, advertised in
+         *     {@code WWW-Authenticate} (RFC 6750 {@code insufficient_scope})
+         */
+        public static Forbidden insufficientScope(String message, String requiredScope) {
+            return new Forbidden(message, java.util.Objects.requireNonNull(requiredScope, "requiredScope"));
         }
 
         public boolean insufficientScope() {
-            return insufficientScope;
+            return requiredScope != null;
+        }
+
+        /** The scope that would have sufficed, or {@code null} when the refusal is not about scope. */
+        public String requiredScope() {
+            return requiredScope;
         }
     }
 

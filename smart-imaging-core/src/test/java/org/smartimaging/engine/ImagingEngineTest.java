@@ -386,7 +386,7 @@ class ImagingEngineTest {
         Answer answer = get(engine, "/noscope/wado/" + token + "/studies/" + studyA1.studyInstanceUid(), "any-token");
 
         assertThat(answer.status()).isEqualTo(403);
-        assertThat(answer.header("WWW-Authenticate")).contains("insufficient_scope");
+        assertThat(answer.header("WWW-Authenticate")).contains("insufficient_scope").contains("scope=\"patient/ImagingStudy.rs\"");
     }
 
     @Test

@@ -173,6 +173,13 @@ class QidoTest {
     }
 
     @Test
+    void theFhirSearchNeverPassesOnAnotherPatientsStudiesASourceAnswersUnasked() {
+        Answer search = get(engine, "/careless/fhir/ImagingStudy?patient=pat-a", "any-token");
+
+        assertThat(ImagingEngineTest.studyUids(search)).containsExactlyInAnyOrder(a1.studyInstanceUid(), a2.studyInstanceUid());
+    }
+
+    @Test
     void refusesSeriesAndInstancesOfAStudyTheTokenDoesNotGrant() {
         for (String path : List.of("/studies/" + b.studyInstanceUid() + "/series", "/studies/" + b.studyInstanceUid() + "/instances",
                 "/studies/" + b.studyInstanceUid() + "/series/" + b.seriesInstanceUids().get(0) + "/instances")) {

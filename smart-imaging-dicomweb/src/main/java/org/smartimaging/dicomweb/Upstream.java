@@ -149,7 +149,15 @@ final class Upstream {
                 request.header("Authorization", authorization);
             }
             requests.increment();
-            HttpResponse<T> response = await(client.sendAsync(request.build(), handler));
+            HttpResponse<T> response;
+            try {
+                response = await(client.sendAsync(request.build(), handler));
+            } catch (ImagingException.UpstreamFailure e) {
+                if (attempt == 1 && closedWhileIdle(e.getCause())) {
+                    continue; // a GET is safe to send again, on a fresh connection
+                }
+                throw e;
+            }
             // A token-based credential may be stale (revoked, rotated): fetch a new one and try once more.
             boolean refused = response.statusCode() == 401 || response.statusCode() == 403;
             if (refused && attempt == 1 && settings.authentication().rejected(authorization)) {
@@ -178,6 +186,20 @@ final class Upstream {
         } catch (ExecutionException e) {
             throw networkFailure(e.getCause() != null ? e.getCause() : e);
         }
+    }
+
+    /**
+     * The PACS closed a pooled keep-alive connection just as we reused it (Orthanc closes idle
+     * ones after about a second): the request never reached it, and nothing came back.
+     */
+    private static boolean closedWhileIdle(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.io.EOFException
+                    || (t instanceof IOException && String.valueOf(t.getMessage()).contains("received no bytes"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A network-level failure (no HTTP status) as a 502 naming the PACS. */

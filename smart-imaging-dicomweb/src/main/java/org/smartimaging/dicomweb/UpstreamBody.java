@@ -2,6 +2,7 @@ package org.smartimaging.dicomweb;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -119,22 +120,31 @@ final class UpstreamBody implements org.smartimaging.spi.ResponseBody {
 
     private void watchForStall() {
         if (watching.compareAndSet(false, true)) {
-            schedule(readTimeout.toNanos());
+            schedule(new WeakReference<>(this), readTimeout.toNanos());
         }
     }
 
-    private void schedule(long delayNanos) {
-        CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(this::checkStall);
+    /**
+     * The check holds the body only weakly: a body written and dropped long before its read
+     * timeout is not kept alive (with the client's buffers) by a pending check.
+     */
+    private static void schedule(WeakReference<UpstreamBody> body, long delayNanos) {
+        CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(() -> {
+            UpstreamBody alive = body.get();
+            if (alive != null) {
+                alive.checkStall(body);
+            }
+        });
     }
 
-    private void checkStall() {
+    private void checkStall(WeakReference<UpstreamBody> self) {
         if (closed || !upstream.awaited()) {
             watching.set(false); // not waiting for the PACS now; the next wait arms a new check
             return;
         }
         long quiet = System.nanoTime() - upstream.lastArrival();
         if (quiet < readTimeout.toNanos()) {
-            schedule(readTimeout.toNanos() - quiet);
+            schedule(self, readTimeout.toNanos() - quiet);
             return;
         }
         stalled = true;

@@ -131,6 +131,7 @@ final class UpstreamChunks implements HttpResponse.BodySubscriber<UpstreamChunks
                 return buffer;
             }
         }
+        current = null; // let the client's buffers go as soon as they are written
         return null;
     }
 

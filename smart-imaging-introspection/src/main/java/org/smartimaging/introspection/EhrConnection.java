@@ -1,7 +1,5 @@
 package org.smartimaging.introspection;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
@@ -50,8 +48,8 @@ import org.smartimaging.spi.ImagingException;
 /**
  * Everything the imaging server says to one EHR's authorization server: discovery, its own
  * backend-services token, and introspection of app tokens. Shared by the authorizer and the
- * patient resolver of a configuration (and by configurations with the same EHR and client), so
- * that they discover once and hold one backend token.
+ * patient resolver of one configuration, so that they discover once and hold one backend token;
+ * it lives and dies with that configuration.
  *
  * <p>Every request has the configured connect and read timeout; any failure is an
  * {@link ImagingException.UpstreamFailure}, never a grant.
@@ -69,10 +67,6 @@ final class EhrConnection {
     /** Lifetime of the {@code private_key_jwt} client assertion (SMART allows at most five minutes). */
     static final Duration ASSERTION_LIFETIME = Duration.ofMinutes(4);
 
-    private record Key(String settings, Clock clock) {}
-
-    private static final Cache<Key, EhrConnection> SHARED = Caffeine.newBuilder().weakValues().build();
-
     private final SmartOnFhirSettings settings;
     private final HostEnvironment environment;
     private final Clock clock;
@@ -83,15 +77,10 @@ final class EhrConnection {
 
     private record HeldToken(AccessToken token, Instant renewAt) {}
 
-    private EhrConnection(SmartOnFhirSettings settings, HostEnvironment environment) {
+    EhrConnection(SmartOnFhirSettings settings, HostEnvironment environment) {
         this.settings = settings;
         this.environment = environment;
         this.clock = environment.clock();
-    }
-
-    /** The connection for these settings, shared while anyone holds it. */
-    static EhrConnection shared(SmartOnFhirSettings settings, HostEnvironment environment) {
-        return SHARED.get(new Key(settings.connectionKey(), environment.clock()), k -> new EhrConnection(settings, environment));
     }
 
     SmartOnFhirSettings settings() {

@@ -59,6 +59,11 @@ public final class FhirPatientResolver implements PatientResolver {
         return patients.get(patientId, () -> read(patientId)).copy();
     }
 
+    /** Forgets every cached patient (the configuration is going away). */
+    void close() {
+        patients.invalidateAll();
+    }
+
     private Patient read(String patientId) {
         AccessToken token = ehr.backendToken();
         try {

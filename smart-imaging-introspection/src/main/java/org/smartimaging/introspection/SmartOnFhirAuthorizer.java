@@ -84,6 +84,11 @@ public final class SmartOnFhirAuthorizer implements Authorizer {
         return ehr.smartConfiguration().forApps();
     }
 
+    /** Forgets every cached answer (the configuration is going away). */
+    void close() {
+        answers.invalidateAll();
+    }
+
     private Introspected introspect(String token) {
         TokenIntrospectionSuccessResponse answer = ehr.introspect(token);
         Instant now = clock.instant();
@@ -95,12 +100,15 @@ public final class SmartOnFhirAuthorizer implements Authorizer {
         }
         Instant cap = now.plus(settings.introspectionCacheTtl());
         Instant exp = toInstant(answer.getExpirationTime());
+        String patient = patientOf(answer);
         AccessGrant grant = new AccessGrant(
-                patientOf(answer),
+                patient != null ? AccessGrant.Mode.APP_LAUNCH : AccessGrant.Mode.BACKEND_SERVICES,
+                patient,
                 scopesOf(answer.getScope()),
                 // A token without exp is reported as ending when this answer stops being reused.
                 exp != null ? exp : cap,
-                answer.getClientID() != null ? answer.getClientID().getValue() : null);
+                answer.getClientID() != null ? answer.getClientID().getValue() : null,
+                userOf(answer));
         return new Introspected(grant, exp != null && exp.isBefore(cap) ? exp : cap);
     }
 
@@ -120,6 +128,15 @@ public final class SmartOnFhirAuthorizer implements Authorizer {
         } catch (IllegalArgumentException e) {
             throw new ImagingException.UpstreamFailure("The EHR's introspection answer names an invalid patient");
         }
+    }
+
+    /** The user the client acts for: SMART's {@code fhirUser} when given, else the {@code sub}. */
+    private static String userOf(TokenIntrospectionSuccessResponse answer) {
+        String fhirUser = answer.getStringParameter("fhirUser");
+        if (fhirUser != null && !fhirUser.isBlank()) {
+            return fhirUser;
+        }
+        return answer.getSubject() != null ? answer.getSubject().getValue() : null;
     }
 
     private static Set<String> scopesOf(Scope scope) {

@@ -176,23 +176,6 @@ record SmartOnFhirSettings(
         return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
     }
 
-    /** Identifies the EHR connection these settings need; equal for configs that may share one. Holds no secret text. */
-    String connectionKey() {
-        String credential = client instanceof PrivateKeyClient key
-                ? "key:" + key.keyId() + ":" + thumbprint(key.privateKey())
-                : "secret:" + sha256(((SecretClient) client).secret());
-        return sha256(String.join("\n", variant.name(), fhirBaseUrl.toString(), scope, client.clientId(), credential,
-                timeout.toString()));
-    }
-
-    private static String thumbprint(JWK key) {
-        try {
-            return key.computeThumbprint().toString();
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     static String sha256(String text) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -16,11 +16,11 @@ import java.util.ServiceLoader;
 import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Patient;
 import org.smartimaging.spi.Authorizer;
-import org.smartimaging.spi.AuthorizerProvider;
+import org.smartimaging.spi.Authorization;
+import org.smartimaging.spi.AuthorizationProvider;
 import org.smartimaging.spi.ConfigSection;
 import org.smartimaging.spi.HostEnvironment;
 import org.smartimaging.spi.PatientResolver;
-import org.smartimaging.spi.PatientResolverProvider;
 
 /**
  * A whole EHR for tests: the HAPI FHIR server (with patients A and B and its smart-configuration)
@@ -191,31 +191,26 @@ final class TestEhr implements AutoCloseable {
         return new HostEnvironment(Path.of("target"), clock, HostEnvironment.UpstreamPolicy.ALLOW_ALL, "test");
     }
 
-    /** Builds the authorizer as the engine does: provider by type through ServiceLoader, then unknown fields rejected. */
-    static Authorizer authorizer(ObjectNode section, Clock clock) {
+    /** Builds the authorization as the engine does: provider by type through ServiceLoader, then unknown fields rejected. */
+    static Authorization authorization(ObjectNode section, Clock clock) {
         String type = section.get("type").asText();
         ConfigSection config = new ConfigSection("authorization", section.deepCopy());
-        for (AuthorizerProvider provider : ServiceLoader.load(AuthorizerProvider.class)) {
+        for (AuthorizationProvider provider : ServiceLoader.load(AuthorizationProvider.class)) {
             if (provider.type().equals(type)) {
-                Authorizer authorizer = provider.create(config, environment(clock));
+                Authorization authorization = provider.create(config, environment(clock));
                 config.rejectUnusedFields();
-                return authorizer;
+                return authorization;
             }
         }
-        throw new IllegalStateException("no authorizer for " + type);
+        throw new IllegalStateException("no authorization provider for " + type);
+    }
+
+    static Authorizer authorizer(ObjectNode section, Clock clock) {
+        return authorization(section, clock).authorizer();
     }
 
     static PatientResolver patientResolver(ObjectNode section, Clock clock) {
-        String type = section.get("type").asText();
-        ConfigSection config = new ConfigSection("authorization", section.deepCopy());
-        for (PatientResolverProvider provider : ServiceLoader.load(PatientResolverProvider.class)) {
-            if (provider.type().equals(type)) {
-                PatientResolver resolver = provider.create(config, environment(clock));
-                config.rejectUnusedFields();
-                return resolver;
-            }
-        }
-        throw new IllegalStateException("no patient resolver for " + type);
+        return authorization(section, clock).patientResolver();
     }
 
     /** A token for the viewer app with patient A in context, as a standalone launch would give it. */

@@ -14,6 +14,7 @@ import java.io.IOException;
 final class AbortDispatch {
 
     private static final String ATTRIBUTE = AbortDispatch.class.getName();
+    private static final boolean JETTY = present("org.eclipse.jetty.io.QuietException");
 
     private AbortDispatch() {}
 
@@ -32,7 +33,16 @@ final class AbortDispatch {
         Object failure = request.getAttribute(ATTRIBUTE);
         if (failure instanceof Exception e) {
             request.removeAttribute(ATTRIBUTE);
-            throw new AbortedResponse(e);
+            throw JETTY ? QuietAbort.of("response abandoned: " + e.getMessage()) : new AbortedResponse(e);
+        }
+    }
+
+    private static boolean present(String type) {
+        try {
+            Class.forName(type, false, AbortDispatch.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

@@ -106,7 +106,7 @@ public final class SmartImagingServlet extends HttpServlet {
         String rawPath = uri.startsWith(mount) ? uri.substring(mount.length()) : uri;
         String baseUrl = request.getScheme() + "://" + hostAndPort(request) + mount;
         return new ImagingRequest(request.getMethod(), rawPath.isEmpty() ? "/" : rawPath, query(request),
-                request::getHeader, baseUrl);
+                name -> header(request, name), baseUrl);
     }
 
     private static String hostAndPort(HttpServletRequest request) {
@@ -114,10 +114,19 @@ public final class SmartImagingServlet extends HttpServlet {
         boolean defaultPort = (request.getScheme().equals("http") && port == 80)
                 || (request.getScheme().equals("https") && port == 443);
         String host = request.getServerName();
-        if (host.indexOf(':') >= 0) {
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) { // Jetty keeps an IPv6 Host's brackets, others may not
             host = "[" + host + "]";
         }
         return defaultPort ? host : host + ":" + port;
+    }
+
+    /**
+     * Repeated header lines combined into one value, as RFC 9110 (5.3) defines them, so that the
+     * engine sees every value: two {@code Authorization} lines must not let the first one win.
+     */
+    private static String header(HttpServletRequest request, String name) {
+        List<String> values = Collections.list(request.getHeaders(name));
+        return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : String.join(", ", values);
     }
 
     private static Map<String, List<String>> query(HttpServletRequest request) {

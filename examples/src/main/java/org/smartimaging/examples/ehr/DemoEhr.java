@@ -4,11 +4,13 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import jakarta.servlet.DispatcherType;
@@ -99,6 +101,33 @@ public final class DemoEhr {
     }
 
     /** {@code scheme://host:port} of a request, as the client wrote it. */
+    static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+
+    /**
+     * The origins this EHR trusts as its own for {@code redirect_uri}, {@code aud} and CORS: a
+     * loopback name with the port the request really came in on (the socket's, not the
+     * {@code Host} header's). The demo runs on a developer's machine; nothing else is its own.
+     */
+    static Set<String> ownOrigins(HttpServletRequest request) {
+        Set<String> origins = new java.util.LinkedHashSet<>();
+        for (String host : LOOPBACK_HOSTS) {
+            origins.add(request.getScheme() + "://" + host + ":" + request.getLocalPort());
+        }
+        return origins;
+    }
+
+    /** Whether {@code origin} is a loopback origin (any port): the demo's pages and apps registered to run beside it. */
+    static boolean loopbackOrigin(String origin) {
+        try {
+            URI uri = new URI(origin);
+            String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getRawUserInfo() == null
+                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && LOOPBACK_HOSTS.contains(host);
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     static String origin(HttpServletRequest request) {
         return request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort();
     }

@@ -135,7 +135,7 @@ final class EhrAuthorizationServlet extends HttpServlet {
             problem = OAuth2Error.UNSUPPORTED_RESPONSE_TYPE;
         } else if (authz.getCodeChallenge() == null || !CodeChallengeMethod.S256.equals(authz.getCodeChallengeMethod())) {
             problem = OAuth2Error.INVALID_REQUEST.setDescription("PKCE with code_challenge_method S256 is required");
-        } else if (!audienceMatches(authz.getCustomParameter("aud") == null ? null : authz.getCustomParameter("aud").get(0))) {
+        } else if (!audienceMatches(authz.getCustomParameter("aud") == null ? null : authz.getCustomParameter("aud").get(0), request)) {
             problem = OAuth2Error.INVALID_REQUEST.setDescription("aud must be this EHR's FHIR base " + ehr.fhirBaseUrl(DemoEhr.origin(request)));
         }
         if (problem != null) {
@@ -197,24 +197,28 @@ final class EhrAuthorizationServlet extends HttpServlet {
         redirect(response, new AuthorizationSuccessResponse(redirect, new AuthorizationCode(code.get()), null, state, null).toURI());
     }
 
-    /** The viewer on the same server: same host and port as the EHR was reached at, path below /viewer/. */
+    /**
+     * The viewer on this server: exactly {@code {own origin}/viewer/index.html} (or {@code /viewer/}),
+     * compared as strings, so dot segments, user info, another host or port, a query or a fragment
+     * all fail (OAuth 2.0 Security BCP: exact redirect URI matching).
+     */
     private static boolean allowedRedirect(URI redirect, HttpServletRequest request) {
-        if (!"http".equals(redirect.getScheme()) && !"https".equals(redirect.getScheme())) {
-            return false;
+        String asked = redirect.toString();
+        for (String origin : DemoEhr.ownOrigins(request)) {
+            if (asked.equals(origin + "/viewer/index.html") || asked.equals(origin + "/viewer/")) {
+                return true;
+            }
         }
-        int port = redirect.getPort() != -1 ? redirect.getPort() : redirect.getScheme().equals("https") ? 443 : 80;
-        return redirect.getHost() != null && redirect.getHost().equalsIgnoreCase(request.getServerName())
-                && port == request.getServerPort() && redirect.getRawPath() != null && redirect.getRawPath().startsWith("/viewer/")
-                && redirect.getRawFragment() == null;
+        return false;
     }
 
-    /** {@code aud} must name this FHIR server; its host may be any name of this server. */
-    private boolean audienceMatches(String aud) {
-        try {
-            return aud != null && stripSlash(URI.create(aud).getPath()).equals(ehr.mountPath() + "/fhir");
-        } catch (IllegalArgumentException e) {
+    /** {@code aud} must be this FHIR server's base at one of its own origins, exactly (a trailing slash aside). */
+    private boolean audienceMatches(String aud, HttpServletRequest request) {
+        if (aud == null) {
             return false;
         }
+        String asked = stripSlash(aud);
+        return DemoEhr.ownOrigins(request).stream().anyMatch(origin -> asked.equals(ehr.fhirBaseUrl(origin)));
     }
 
     // ---------------------------------------------------------------- token
@@ -395,7 +399,7 @@ final class EhrAuthorizationServlet extends HttpServlet {
 
     /** {@code action=expire|revoke}, {@code token=...} or {@code all=true} (every app token). Loopback callers only. */
     private void admin(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress()) {
+        if (!InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress() || crossSite(request)) {
             response.sendError(403);
             return;
         }
@@ -416,6 +420,20 @@ final class EhrAuthorizationServlet extends HttpServlet {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * CSRF defence for the admin hook: a browser marks a request another site's page makes
+     * ({@code Origin}, {@code Sec-Fetch-Site}); a loopback caller is not enough, since a page open in
+     * the developer's browser is one. Tools (curl, the tests) send neither header.
+     */
+    private static boolean crossSite(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin != null && !DemoEhr.ownOrigins(request).contains(origin.toLowerCase(java.util.Locale.ROOT))) {
+            return true;
+        }
+        String site = request.getHeader("Sec-Fetch-Site");
+        return site != null && !site.equals("same-origin") && !site.equals("none");
+    }
 
     private static String grantable(String asked, Pattern allowed) {
         List<String> granted = new ArrayList<>();

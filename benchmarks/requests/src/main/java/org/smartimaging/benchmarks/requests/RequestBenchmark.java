@@ -75,7 +75,8 @@ public final class RequestBenchmark {
                 Server jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
                 ServletContextHandler context = new ServletContextHandler("/");
                 ServletHolder holder = new ServletHolder(new SmartImagingServlet(engine));
-                holder.setAsyncSupported(true);
+                // -Dbench.async=false: blocking servlet output, to compare the two write paths
+                holder.setAsyncSupported(Boolean.parseBoolean(System.getProperty("bench.async", "true")));
                 context.addServlet(holder, "/api/*");
                 jetty.setHandler(context);
                 jetty.start();
@@ -186,6 +187,10 @@ public final class RequestBenchmark {
 
         private void measure(Results results, boolean count, int round, String scenario, Metric metric, List<Leg> legs,
                 LegRun run) throws Exception {
+            String only = System.getProperty("bench.only", "");
+            if (!only.isEmpty() && !scenario.contains(only)) {
+                return;
+            }
             List<Leg> order = new ArrayList<>(legs);
             if (round % 2 == 1) {
                 java.util.Collections.reverse(order);
