@@ -90,8 +90,7 @@ final class WadoRetrieval {
         AccessCheck.Admitted admitted = null;
         // A config switched to token-bound stops honouring its older capability URLs.
         if (token.requiresAccessToken() || config.requiresAccessToken()) {
-            admitted = AccessCheck.admit(site, request, token.patientId(), Access.READ);
-            audit.grant(admitted.grant());
+            admitted = AccessCheck.admit(site, request, token.patientId(), Access.READ, audit);
             Instant grantEnds = admitted.grant().expiresAt();
             if (grantEnds != null && grantEnds.isBefore(until)) {
                 until = grantEnds;

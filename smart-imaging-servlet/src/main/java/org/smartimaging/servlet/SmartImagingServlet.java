@@ -97,7 +97,7 @@ public final class SmartImagingServlet extends HttpServlet {
         ServletOutputStream out = response.getOutputStream();
         out.setWriteListener(new AsyncBodyWriter(async, out, body, chunks,
                 new MinimumRate(engine.options().minResponseBytesPerSecond(), engine.options().minResponseRateGrace()),
-                request.getServletPath()));
+                request.getServletPath(), response.getBufferSize()));
     }
 
     private static ImagingRequest toEngine(HttpServletRequest request) {
