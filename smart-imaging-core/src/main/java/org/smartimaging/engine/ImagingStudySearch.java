@@ -44,9 +44,8 @@ final class ImagingStudySearch {
         ImagingConfig config = site.config();
         SearchParameters params = SearchParameters.parse(request.query());
         audit.patient(params.patientId());
-        AccessCheck.Admitted admitted = AccessCheck.admit(site, request, params.patientId(), Access.SEARCH);
+        AccessCheck.Admitted admitted = AccessCheck.admit(site, request, params.patientId(), Access.SEARCH, audit);
         AccessGrant grant = admitted.grant();
-        audit.grant(grant);
         String patientId = admitted.patientId();
         audit.patient(patientId);
 
