@@ -37,7 +37,8 @@ final class WadoRetrieval {
             throw new ImagingException.RetryLater(wait, "The image source is still retrieving the study");
         }
         RetrieveRequest retrieveRequest = new RetrieveRequest(route.study(), route.series(), route.instance(), route.resource(),
-                route.frames(), request.header().apply("Accept"), request.query());
+                route.frames(), request.header().apply("Accept"), request.query(), route.attributePath(),
+                Urls.of(request, route.site(), null).wadoBase(route.studyToken()));
         Retrieval retrieval = site.imageSource().retrieve(retrieveRequest);
         if (retrieval instanceof Retrieval.Pending pending) {
             throw new ImagingException.RetryLater(pending.retryAfter(), "The study is being retrieved from the archive; try again shortly");
