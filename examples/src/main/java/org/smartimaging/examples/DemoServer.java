@@ -2,10 +2,14 @@ package org.smartimaging.examples;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.smartimaging.engine.ImagingEngine;
@@ -32,6 +36,8 @@ public final class DemoServer implements AutoCloseable {
     public static final String EHR_PATH = "/demo-ehr";
     /** The key of the imaging configuration that trusts the demo EHR. */
     public static final String EHR_CONFIG_KEY = "ehr";
+    /** The key of the imaging configuration that is its own authorization server, signing users in at the demo EHR. */
+    public static final String EHR_INDEPENDENT_CONFIG_KEY = "ehr-independent";
 
     private final Server jetty;
     private final ImagingEngine engine;
@@ -58,7 +64,10 @@ public final class DemoServer implements AutoCloseable {
         DemoDataset.generate(options.dataDirectory().resolve(DemoConfigs.STUDIES_DIRECTORY));
 
         Server jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false); // no version banner
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
         jetty.addConnector(connector);
@@ -67,12 +76,19 @@ public final class DemoServer implements AutoCloseable {
         DemoEhr ehr = new DemoEhr(EHR_PATH, "/" + EHR_CONFIG_KEY + "/fhir", Clock.systemUTC());
         String selfOrigin = "http://" + loopbackOr(options.host()) + ":" + connector.getLocalPort();
 
+        Set<String> hosts = admittedHosts(options.host());
         ServerOptions.Builder engineOptions = ServerOptions.builder()
+                .allowedHosts(hosts)
                 .dataDirectory(options.dataDirectory())
                 .configDirectory(options.configDirectory())
                 .randomStudyTokenKey();
         DemoConfigs.builtIn().forEach(engineOptions::builtInConfig);
         engineOptions.builtInConfig(EHR_CONFIG_KEY, DemoConfigs.ehr(ehr.imagingAuthorizationJson(selfOrigin)));
+        // The browser is sent to the EHR's authorization endpoint as the imaging server discovered it:
+        // on loopback, use the name the viewer is opened at, so the EHR's sign-in cookie applies.
+        String independentOrigin = selfOrigin.startsWith("http://127.0.0.1:") ? "http://localhost:" + connector.getLocalPort() : selfOrigin;
+        engineOptions.builtInConfig(EHR_INDEPENDENT_CONFIG_KEY, DemoConfigs.ehr(ehr.independentAuthorizationJson(independentOrigin,
+                DemoConfigs.viewerClientJson(connector.getLocalPort()))));
         ehrImages.forEach((key, images) -> engineOptions.builtInConfig(key,
                 "{\"authorization\": " + ehr.imagingAuthorizationJson(selfOrigin) + ", \"images\": " + images + "}"));
         apps.forEach(ehr::register);
@@ -80,12 +96,14 @@ public final class DemoServer implements AutoCloseable {
 
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
+        context.setErrorHandler(new PlainErrors.ForContext());
         ServletHolder imaging = new ServletHolder("imaging", new SmartImagingServlet(engine));
         imaging.setAsyncSupported(true); // non-blocking output: slow readers hold no thread
         context.addServlet(imaging, "/*");
         context.addServlet(new ServletHolder("viewer", new ViewerServlet()), "/viewer/*");
         ehr.mount(context);
-        jetty.setHandler(context);
+        jetty.setHandler(new DemoGuard(hosts, context));
+        jetty.setErrorHandler(new PlainErrors.ForServer());
         try {
             jetty.start();
         } catch (Exception e) {
@@ -94,6 +112,19 @@ public final class DemoServer implements AutoCloseable {
             throw e;
         }
         return new DemoServer(jetty, engine, ehr);
+    }
+
+    /**
+     * The host names the demo answers for: loopback names, and the address it was told to bind when
+     * that is a specific one. Never any name a client sends (DNS rebinding).
+     */
+    private static Set<String> admittedHosts(String bind) {
+        Set<String> hosts = new HashSet<>(DemoGuard.LOOPBACK);
+        String host = DemoGuard.normalise(bind);
+        if (!host.isEmpty() && !host.equals("0.0.0.0") && !host.equals("::")) {
+            hosts.add(host);
+        }
+        return hosts;
     }
 
     /** The address the server calls itself at: loopback when it listens on every interface. */
@@ -120,6 +151,11 @@ public final class DemoServer implements AutoCloseable {
     /** The imaging FHIR base that trusts the demo EHR (the {@code ehr} config), the viewer's default. */
     public String imagingFhirBase() {
         return baseUrl() + "/" + EHR_CONFIG_KEY + "/fhir";
+    }
+
+    /** The imaging FHIR base that is its own authorization server (the {@code ehr-independent} config). */
+    public String independentImagingFhirBase() {
+        return baseUrl() + "/" + EHR_INDEPENDENT_CONFIG_KEY + "/fhir";
     }
 
     public int port() {

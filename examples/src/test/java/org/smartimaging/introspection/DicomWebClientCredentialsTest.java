@@ -52,7 +52,7 @@ class DicomWebClientCredentialsTest {
     static final String SDK_SCOPE = "system/*.read";
     static final String ORTHANC_CLIENT = "orthanc-introspector";
     static final String ORTHANC_SECRET = "orthanc-introspector-secret-0123456789";
-    static final String BASE = "https://imaging.example/api";
+    static final String BASE = "https://localhost/api";
     static final Study STUDY = Study.small("1.2.826.0.1.3680043.10.1005.1", "MRN-CC", 1, 2);
     static final HttpClient HTTP = HttpClient.newHttpClient();
 

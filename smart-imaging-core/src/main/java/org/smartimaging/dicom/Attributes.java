@@ -70,6 +70,16 @@ public final class Attributes {
         return e != null && e.value() instanceof Sequence s ? s : null;
     }
 
+    /**
+     * Where a value left unread lies in the stream it was read from (top-level Pixel Data when
+     * reading stopped before it): {offset of its first byte, length or -1 if undefined}; null when
+     * the value was read or is absent.
+     */
+    public long[] unreadValue(int tag) {
+        Element e = elements.get(tag);
+        return e != null && e.value() instanceof BulkData d ? new long[] {d.offset(), d.length()} : null;
+    }
+
     /** The items of encapsulated pixel data (Basic Offset Table first), or null if not encapsulated. */
     public List<byte[]> fragments(int tag) {
         Element e = elements.get(tag);

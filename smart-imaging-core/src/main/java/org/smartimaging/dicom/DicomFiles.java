@@ -51,6 +51,26 @@ public final class DicomFiles {
         return new DicomFile(meta, dataset);
     }
 
+    /** Reads only a Part 10 file's File Meta Information (its transfer syntax, SOP class and instance). */
+    public static Attributes readFileMetaInformation(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 4096)) {
+            byte[] head = in.readNBytes(PREAMBLE + 4);
+            InputStream rest;
+            long start;
+            if (head.length == PREAMBLE + 4 && head[PREAMBLE] == 'D' && head[PREAMBLE + 1] == 'I'
+                    && head[PREAMBLE + 2] == 'C' && head[PREAMBLE + 3] == 'M') {
+                rest = in;
+                start = head.length;
+            } else if (head.length >= 6 && head[0] == 0x02 && head[1] == 0x00 && VR.of(head[4], head[5]) != null) {
+                rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
+                start = 0;
+            } else {
+                throw new DicomParseException("not a DICOM Part 10 file");
+            }
+            return new DicomReader(rest, ReadOptions.attributesOnly(), start, Encoding.EXPLICIT_LE).readFileMetaInformation();
+        }
+    }
+
     /** Reads a whole Part 10 file, pixel data included, within the default bounds. */
     public static DicomFile read(Path file) throws IOException {
         return read(file, ReadOptions.defaults());

@@ -80,8 +80,9 @@ public final class DicomJson {
         boolean pixelData = e.tag() == Tag.PixelData || e.tag() == Tag.FloatPixelData
                 || e.tag() == Tag.DoubleFloatPixelData;
         if (vr.isBulk() || !(value instanceof byte[] || value instanceof Sequence)) {
-            String uri = uris == null ? null : uris.uriFor(root, path);
             byte[] inline = value instanceof byte[] b && b.length <= MAX_INLINE_BINARY && !pixelData ? b : null;
+            // Small values travel inline; only pixel data and large values get a BulkDataURI.
+            String uri = uris == null || inline != null ? null : uris.uriFor(root, path);
             if (uri == null && inline == null) {
                 return;
             }

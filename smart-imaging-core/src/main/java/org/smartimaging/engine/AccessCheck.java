@@ -73,9 +73,10 @@ final class AccessCheck {
      * @throws ImagingException.Unauthorized for a missing, inactive or expired token
      * @throws ImagingException.Forbidden when the grant does not reach the patient
      */
-    static Admitted admit(Site site, ImagingRequest request, String requestedPatient, Access access) {
+    static Admitted admit(Site site, ImagingRequest request, String requestedPatient, Access access, RequestAudit audit) {
         ImagingConfig config = site.config();
         AccessGrant grant = site.authorizer().authorize(BearerToken.from(request.header().apply("Authorization")));
+        audit.grant(grant); // before any refusal, so that a denial names the client and user
         if (config.disableAuthzChecks()) {
             return new Admitted(grant, requestedPatient != null ? requestedPatient : grant.patientId(), site.accessPolicy());
         }

@@ -21,6 +21,10 @@ final class BearerToken {
             return null;
         }
         String header = authorizationHeader.strip();
+        if (header.indexOf(',') >= 0) {
+            // Two Authorization lines arrive combined with a comma; no bearer token contains one.
+            throw new ImagingException.BadRequest("Send one Authorization header with one credential");
+        }
         if (header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new ImagingException.Unauthorized("invalid_request", "The Authorization header must be 'Bearer <token>'");
         }

@@ -30,8 +30,9 @@ final class Discovery {
     }
 
     ImagingResponse capabilityStatement(Site site, Urls urls) {
-        var statement = CapabilityStatements.imagingServer(urls.fhirBase(), site.authorizer().smartConfiguration(),
-                Date.from(clock.instant()));
+        Map<String, Object> smart = new LinkedHashMap<>(site.authorizer().smartConfiguration());
+        smart.putAll(AuthorizationServerRoutes.discovery(site, urls));
+        var statement = CapabilityStatements.imagingServer(urls.fhirBase(), smart, Date.from(clock.instant()));
         return ImagingResponse.text(200, Fhir.JSON_CONTENT_TYPE, Fhir.toJson(statement), Map.of());
     }
 
@@ -41,8 +42,10 @@ final class Discovery {
      * mode where there is an authorization server to launch with, the Backend Services mode where
      * the site runs it. A site without an authorization server claims no {@code launch-*} capability.
      */
-    ImagingResponse smartConfiguration(Site site) {
+    ImagingResponse smartConfiguration(Site site, Urls urls) {
         Map<String, Object> document = new LinkedHashMap<>(site.authorizer().smartConfiguration());
+        // An authorization server of the configuration's own names its endpoints and capabilities.
+        document.putAll(AuthorizationServerRoutes.discovery(site, urls));
         Set<String> capabilities = new LinkedHashSet<>();
         if (document.get("capabilities") instanceof Collection<?> listed) {
             listed.forEach(capability -> capabilities.add(String.valueOf(capability)));

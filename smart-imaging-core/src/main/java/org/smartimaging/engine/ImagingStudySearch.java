@@ -52,9 +52,8 @@ final class ImagingStudySearch {
         ImagingConfig config = site.config();
         SearchParameters params = SearchParameters.parse(request.query());
         audit.patient(params.patientId());
-        AccessCheck.Admitted admitted = AccessCheck.admit(site, request, params.patientId(), Access.SEARCH);
+        AccessCheck.Admitted admitted = AccessCheck.admit(site, request, params.patientId(), Access.SEARCH, audit);
         AccessGrant grant = admitted.grant();
-        audit.grant(grant);
         String patientId = admitted.patientId();
         audit.patient(patientId);
 
@@ -162,7 +161,10 @@ final class ImagingStudySearch {
             String token = studyTokens.issue(site.config(), patientId, grant, study.studyInstanceUid());
             Endpoint endpoint = ImagingStudyMapper.wadoEndpoint(study.studyInstanceUid(), urls.wadoBase(token),
                     site.config().requiresAccessToken());
-            Reference subject = patientId != null ? new Reference("Patient/" + patientId) : logicalSubject(study);
+            // With checks off and every study on the server, ?patient named no owner: each study keeps its own.
+            boolean ownedByPatient = patientId != null
+                    && !(site.config().disableAuthzChecks() && site.config().lookup() == Lookup.ALL_STUDIES_ON_SERVER);
+            Reference subject = ownedByPatient ? new Reference("Patient/" + patientId) : logicalSubject(study);
             ImagingStudy imagingStudy;
             // A token-specific Endpoint exists only in this answer: a response-local entry with a
             // urn:uuid fullUrl, never a {base}/Endpoint/{id} that no server would answer.

@@ -94,13 +94,10 @@ final class RequestAudit {
 
     void grant(AccessGrant grant) {
         this.clientId = grant.clientId();
+        this.user = grant.user();
         if (patientId == null && grant.hasPatient()) {
             this.patientId = grant.patientId();
         }
-    }
-
-    void user(String user) {
-        this.user = user;
     }
 
     void patient(String patientId) {

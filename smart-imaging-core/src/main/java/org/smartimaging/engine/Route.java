@@ -20,6 +20,9 @@ sealed interface Route {
     /** {@code {site}/fhir/{resource...}}. */
     record Fhir(SiteRef site, String resource) implements Route {}
 
+    /** {@code {site}/oauth/{path}}: an authorization server of the configuration's own (independent mode). */
+    record OAuth(SiteRef site, String path) implements Route {}
+
     /**
      * QIDO-RS below a WADO base: {@code /studies}, {@code /studies/{S}/series},
      * {@code /studies/{S}/instances}, {@code /studies/{S}/series/{R}/instances}.
@@ -31,13 +34,21 @@ sealed interface Route {
 
     /** {@code {site}/wado/{studyToken}/studies/...}. */
     record Wado(SiteRef site, String studyToken, String study, String series, String instance, Resource resource,
-            List<Integer> frames) implements Route {}
+            List<Integer> frames, String attributePath) implements Route {
+        Wado(SiteRef site, String studyToken, String study, String series, String instance, Resource resource, List<Integer> frames) {
+            this(site, studyToken, study, series, instance, resource, frames, null);
+        }
+    }
 
     Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     int MAX_UID_LENGTH = 64;
     Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]+");
     Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_\\-.=]+");
     int MAX_FRAMES = 1024;
+    /** A bulk data path: a tag, then (item index, tag) pairs, at most this deep. */
+    int MAX_BULKDATA_DEPTH = 8;
+    Pattern HEX_TAG = Pattern.compile("[0-9A-Fa-f]{8}");
+    Pattern ITEM_INDEX = Pattern.compile("0|[1-9][0-9]{0,5}");
     String UNKNOWN_PATH = "Unknown path; try /{config}/fhir/ImagingStudy?patient=...";
 
     static Route parse(String rawPath, int maxPathLength) {
@@ -66,8 +77,16 @@ sealed interface Route {
         return switch (segments[at]) {
             case "fhir" -> new Fhir(site, String.join("/", rest));
             case "wado" -> wado(site, rest);
+            case "oauth" -> oauth(site, rest);
             default -> throw new NotFound(UNKNOWN_PATH);
         };
+    }
+
+    private static Route oauth(SiteRef site, List<String> s) {
+        if (s.isEmpty() || s.size() > 4 || !s.stream().allMatch(segment -> SEGMENT.matcher(segment).matches())) {
+            throw new NotFound(UNKNOWN_PATH);
+        }
+        return new OAuth(site, String.join("/", s));
     }
 
     private static Route wado(SiteRef site, List<String> s) {
@@ -96,6 +115,7 @@ sealed interface Route {
         }
         Resource resource = Resource.INSTANCES;
         List<Integer> frames = List.of();
+        String attributePath = null;
         if (at < s.size()) {
             String what = s.get(at);
             at++;
@@ -118,13 +138,33 @@ sealed interface Route {
                         at++;
                     }
                 }
+                case "bulkdata" -> {
+                    if (instance == null || at >= s.size()) {
+                        throw new NotFound("Bulk data is retrieved at /instances/{SOPInstanceUID}/bulkdata/{tag}[/{item}/{tag}...]");
+                    }
+                    resource = Resource.BULKDATA;
+                    attributePath = bulkDataPath(s.subList(at, s.size()));
+                    at = s.size();
+                }
                 default -> throw new NotFound("Unknown WADO-RS resource '" + (SEGMENT.matcher(what).matches() ? what : "?") + "'");
             }
         }
         if (at != s.size()) {
             throw new NotFound("Unknown WADO-RS path: nothing may follow " + resource.name().toLowerCase());
         }
-        return new Wado(site, token, study, series, instance, resource, frames);
+        return new Wado(site, token, study, series, instance, resource, frames, attributePath);
+    }
+
+    private static String bulkDataPath(List<String> segments) {
+        if (segments.size() % 2 == 0 || segments.size() > 2 * MAX_BULKDATA_DEPTH - 1) {
+            throw new NotFound("A bulk data path is a tag, then item index and tag pairs: 7FE00010, 00540016/0/00181072");
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            if (!(i % 2 == 0 ? HEX_TAG : ITEM_INDEX).matcher(segments.get(i)).matches()) {
+                throw new BadRequest("Invalid bulk data path: tags are 8 hex digits, item indexes whole numbers");
+            }
+        }
+        return String.join("/", segments).toUpperCase(java.util.Locale.ROOT);
     }
 
     /** The four QIDO-RS paths, exactly; {@code null} for anything else (a WADO-RS path, or not found there). */

@@ -52,6 +52,8 @@ public final class ServerOptions {
     private final int maxStudiesPerSearch;
     private final int maxPathLength;
     private final Optional<Set<String>> corsAllowedOrigins;
+    private final String publicBaseUrl;
+    private final Set<String> allowedHosts;
     private final long minResponseBytesPerSecond;
     private final Duration minResponseRateGrace;
     private final Clock clock;
@@ -75,6 +77,8 @@ public final class ServerOptions {
         this.maxStudiesPerSearch = builder.maxStudiesPerSearch;
         this.maxPathLength = builder.maxPathLength;
         this.corsAllowedOrigins = builder.corsAllowedOrigins;
+        this.publicBaseUrl = builder.publicBaseUrl;
+        this.allowedHosts = Set.copyOf(builder.allowedHosts);
         this.minResponseBytesPerSecond = builder.minResponseBytesPerSecond;
         this.minResponseRateGrace = builder.minResponseRateGrace;
         this.clock = builder.clock;
@@ -157,6 +161,24 @@ public final class ServerOptions {
     }
 
     /**
+     * The absolute URL of the engine's mount point as clients reach it (e.g.
+     * {@code https://imaging.example.org/api}); when set, every absolute URL in an answer is built
+     * from it, never from the request. {@code null} when not configured.
+     */
+    public String publicBaseUrl() {
+        return publicBaseUrl;
+    }
+
+    /**
+     * The host names a request may name in its {@code Host} (lower case; IPv6 literals without
+     * brackets). Requests for any other host are refused. When neither these nor a
+     * {@link #publicBaseUrl()} are configured, only loopback names are admitted.
+     */
+    public Set<String> allowedHosts() {
+        return allowedHosts;
+    }
+
+    /**
      * The slowest a client may read an answer, on average since it began, once the grace period is
      * over; a transport drops slower readers (0: no minimum). A client that reads nothing at all is
      * dropped by the container's idle timeout.
@@ -199,6 +221,8 @@ public final class ServerOptions {
         private int maxStudiesPerSearch = 1000;
         private int maxPathLength = 8 * 1024;
         private Optional<Set<String>> corsAllowedOrigins = Optional.empty();
+        private String publicBaseUrl;
+        private Set<String> allowedHosts = Set.of();
         private long minResponseBytesPerSecond = DEFAULT_MIN_RESPONSE_BYTES_PER_SECOND;
         private Duration minResponseRateGrace = DEFAULT_MIN_RESPONSE_RATE_GRACE;
         private Clock clock = Clock.systemUTC();
@@ -341,6 +365,29 @@ public final class ServerOptions {
         /** Admits any origin again (the default). */
         public Builder corsAnyOrigin() {
             this.corsAllowedOrigins = Optional.empty();
+            return this;
+        }
+
+        /**
+         * Where clients reach the engine's mount point, e.g. {@code https://imaging.example.org/api}
+         * (behind a proxy: the public URL, not the node's). Every absolute URL in answers (Endpoint
+         * addresses, {@code fullUrl}, self links, the CapabilityStatement) is built from it, and
+         * requests naming another host than its own (or one of {@link #allowedHosts}) are refused,
+         * so a forged {@code Host} header or a DNS-rebinding page gets nothing.
+         */
+        public Builder publicBaseUrl(String url) {
+            this.publicBaseUrl = HostCheck.validBase(url);
+            return this;
+        }
+
+        /**
+         * Host names (without port; IPv6 literals with or without brackets) whose requests the
+         * engine answers, building absolute URLs from the request. Default, when no
+         * {@link #publicBaseUrl} is set either: loopback only ({@code localhost}, {@code 127.0.0.1},
+         * {@code ::1}).
+         */
+        public Builder allowedHosts(Set<String> hosts) {
+            this.allowedHosts = hosts.stream().map(HostCheck::normalise).collect(java.util.stream.Collectors.toUnmodifiableSet());
             return this;
         }
 

@@ -37,7 +37,8 @@ final class WadoRetrieval {
             throw new ImagingException.RetryLater(wait, "The image source is still retrieving the study");
         }
         RetrieveRequest retrieveRequest = new RetrieveRequest(route.study(), route.series(), route.instance(), route.resource(),
-                route.frames(), request.header().apply("Accept"), request.query());
+                route.frames(), request.header().apply("Accept"), request.query(), route.attributePath(),
+                Urls.of(request, route.site(), null).wadoBase(route.studyToken()));
         Retrieval retrieval = site.imageSource().retrieve(retrieveRequest);
         if (retrieval instanceof Retrieval.Pending pending) {
             throw new ImagingException.RetryLater(pending.retryAfter(), "The study is being retrieved from the archive; try again shortly");
@@ -89,8 +90,7 @@ final class WadoRetrieval {
         AccessCheck.Admitted admitted = null;
         // A config switched to token-bound stops honouring its older capability URLs.
         if (token.requiresAccessToken() || config.requiresAccessToken()) {
-            admitted = AccessCheck.admit(site, request, token.patientId(), Access.READ);
-            audit.grant(admitted.grant());
+            admitted = AccessCheck.admit(site, request, token.patientId(), Access.READ, audit);
             Instant grantEnds = admitted.grant().expiresAt();
             if (grantEnds != null && grantEnds.isBefore(until)) {
                 until = grantEnds;

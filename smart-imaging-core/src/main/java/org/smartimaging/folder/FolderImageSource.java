@@ -20,7 +20,7 @@ import org.smartimaging.spi.StudyQuery;
 import org.smartimaging.spi.StudyRecord;
 import org.smartimaging.wado.AcceptedMediaTypes;
 import org.smartimaging.wado.MetadataBody;
-import org.smartimaging.wado.MultipartRelatedBody;
+import org.smartimaging.wado.StoredInstances;
 
 /**
  * {@code images.type: folder}: DICOM files in a directory tree, indexed by UID. Request UIDs are
@@ -56,13 +56,12 @@ final class FolderImageSource implements ImageSource {
         List<IndexedInstance> instances = select(request);
         List<Path> files = instances.stream().map(IndexedInstance::file).toList();
         return switch (request.resource()) {
-            case INSTANCES -> {
-                AcceptedMediaTypes.requireDicomMultipart(request.accept());
-                yield Retrieval.ready(new MultipartRelatedBody(files));
-            }
+            case INSTANCES -> Retrieval.ready(StoredInstances.instances(files, request.accept()));
+            case FRAMES -> Retrieval.ready(StoredInstances.frames(files.get(0), request.frames(), request.accept()));
+            case BULKDATA -> Retrieval.ready(StoredInstances.bulkData(files.get(0), request.attributePath(), request.accept()));
             case METADATA -> {
                 AcceptedMediaTypes.requireDicomJson(request.accept());
-                yield Retrieval.ready(new MetadataBody(files));
+                yield Retrieval.ready(new MetadataBody(files, request));
             }
             case RENDERED -> request.sopInstanceUid() == null
                     // a study or series is shown by its representative image, as its thumbnail is

@@ -100,12 +100,12 @@ public record RenderOptions(MediaType mediaType, Window window, int viewportWidt
                 if (parts.length != 2) {
                     throw new IllegalArgumentException("viewport is width,height (cropping is not supported)");
                 }
-                options = options.withViewport(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()));
+                options = options.withViewport(integer("viewport", parts[0]), integer("viewport", parts[1]));
             }
             String quality = single(query, "quality");
             if (quality != null) {
                 options = new RenderOptions(options.mediaType, options.window, options.viewportWidth,
-                        options.viewportHeight, Integer.parseInt(quality.strip()));
+                        options.viewportHeight, integer("quality", quality));
             }
         } catch (IllegalArgumentException e) {
             throw new ImagingException.BadRequest("Invalid rendering parameter: " + e.getMessage());
@@ -124,8 +124,22 @@ public record RenderOptions(MediaType mediaType, Window window, int viewportWidt
         return values.get(0);
     }
 
+    /** A parser's own message ("For input string: ...") is not for clients; this names the parameter. */
+    private static int integer(String name, String text) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " takes whole numbers");
+        }
+    }
+
     private static double number(String text) {
-        double value = Double.parseDouble(text.strip());
+        double value;
+        try {
+            value = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("window takes numbers: center,width[,function]");
+        }
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("not a finite number");
         }

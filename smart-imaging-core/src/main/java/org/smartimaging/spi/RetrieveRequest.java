@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param frames frame numbers (1-based) for {@link Resource#FRAMES}, else empty
  * @param accept the client's {@code Accept} header, or {@code null}
  * @param query the client's query parameters (e.g. {@code quality}, {@code viewport} for rendered)
+ * @param attributePath for {@link Resource#BULKDATA}, the attribute whose value is asked: hex tags from
+ *     the top level down with item indexes between, separated by '/' ({@code 7FE00010},
+ *     {@code 00540016/0/00181072}), as {@link org.smartimaging.dicom.BulkDataUris} names them; else null
+ * @param wadoBase the absolute WADO base the client used ({@code {base}/{key}/wado/{studyToken}}), below
+ *     which a source builds every {@code BulkDataURI} it writes; null when unknown (then none is written)
  */
 public record RetrieveRequest(
         String studyInstanceUid,
@@ -22,7 +27,9 @@ public record RetrieveRequest(
         Resource resource,
         List<Integer> frames,
         String accept,
-        Map<String, List<String>> query) {
+        Map<String, List<String>> query,
+        String attributePath,
+        String wadoBase) {
 
     /** The WADO-RS resources below a study, series or instance (PS3.18 10.4). */
     public enum Resource {
@@ -35,7 +42,9 @@ public record RetrieveRequest(
         /** A consumer-format rendering (e.g. JPEG, PNG). */
         RENDERED,
         /** A small rendering. */
-        THUMBNAIL
+        THUMBNAIL,
+        /** The value of one attribute of an instance (PS3.18 bulk data), behind a {@code BulkDataURI}. */
+        BULKDATA
     }
 
     public RetrieveRequest {
@@ -43,6 +52,18 @@ public record RetrieveRequest(
         Objects.requireNonNull(resource, "resource");
         frames = List.copyOf(frames);
         query = Map.copyOf(query);
+    }
+
+    /** A request without bulk data path or WADO base. */
+    public RetrieveRequest(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid, Resource resource,
+            List<Integer> frames, String accept, Map<String, List<String>> query) {
+        this(studyInstanceUid, seriesInstanceUid, sopInstanceUid, resource, frames, accept, query, null, null);
+    }
+
+    /** The {@code BulkDataURI} of the attribute at {@code path} of instance {@code sopInstanceUid}, or null without a WADO base. */
+    public String bulkDataUri(String seriesInstanceUid, String sopInstanceUid, String path) {
+        return wadoBase == null ? null : wadoBase + "/studies/" + studyInstanceUid + "/series/" + seriesInstanceUid
+                + "/instances/" + sopInstanceUid + "/bulkdata/" + path;
     }
 
     public static RetrieveRequest study(String studyUid, Resource resource) {
@@ -69,6 +90,7 @@ public record RetrieveRequest(
             case THUMBNAIL -> path.append("/thumbnail");
             case FRAMES -> path.append("/frames/").append(
                     String.join(",", frames.stream().map(String::valueOf).toList()));
+            case BULKDATA -> path.append("/bulkdata/").append(attributePath);
             case INSTANCES -> { }
         }
         return path.toString();

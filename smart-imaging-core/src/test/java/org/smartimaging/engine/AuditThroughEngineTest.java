@@ -43,6 +43,8 @@ class AuditThroughEngineTest {
         engine = new ImagingEngine(ServerOptions.builder().dataDirectory(data).studyTokenKey(EngineFixture.KEY)
                 .builtInConfig("demo", ImagingEngineTest.config("\"type\": \"mock\", \"patient\": " + ImagingEngineTest.PATIENT_A,
                         "\"lookup\": \"studies-by-mrn\""))
+                .builtInConfig("proxy", ImagingEngineTest.config("\"type\": \"kit-proxy\"", "\"lookup\": \"studies-by-mrn\""))
+                .provider(new ProxyAuthorization())
                 .auditSinks(List.of(failing, records::add)).build());
     }
 
@@ -137,6 +139,37 @@ class AuditThroughEngineTest {
         assertThat(record.decision()).isEqualTo(Decision.DENY);
         assertThat(record.capabilityId()).isEqualTo("sha256:" + RequestAudit.fingerprint(forged));
         assertNoCredentials(record, ACCESS_TOKEN, forged);
+    }
+
+    @Test
+    void deniedSearchNamesTheClientAndTheUserItActsFor() {
+        Answer answer = get(engine, "/proxy/fhir/ImagingStudy?patient=someone-else", ACCESS_TOKEN);
+
+        assertThat(answer.status()).isEqualTo(403);
+        AuditRecord record = only();
+        assertThat(record.decision()).isEqualTo(Decision.DENY);
+        assertThat(record.clientId()).isEqualTo("second-opinion-app");
+        assertThat(record.user()).isEqualTo("RelatedPerson/elena");
+        assertThat(record.patientId()).isEqualTo("someone-else");
+    }
+
+    /** A host's authorization whose grants name a user acting for patient maya (the IG's proxy example). */
+    static final class ProxyAuthorization implements org.smartimaging.spi.AuthorizationProvider {
+        @Override
+        public String type() {
+            return "kit-proxy";
+        }
+
+        @Override
+        public org.smartimaging.spi.Authorization create(org.smartimaging.spi.ConfigSection section,
+                org.smartimaging.spi.HostEnvironment environment) {
+            org.smartimaging.spi.AccessGrant grant = new org.smartimaging.spi.AccessGrant(
+                    org.smartimaging.spi.AccessGrant.Mode.APP_LAUNCH, "maya", java.util.Set.of("patient/ImagingStudy.rs"), null,
+                    "second-opinion-app", "RelatedPerson/elena");
+            return org.smartimaging.spi.Authorization.of(token -> grant, (patientId, g) -> {
+                throw new AssertionError("not resolved for a denied search");
+            });
+        }
     }
 
     @Test

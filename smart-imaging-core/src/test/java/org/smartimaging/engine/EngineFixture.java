@@ -14,7 +14,7 @@ import org.smartimaging.testing.Bodies;
 /** Drives an {@link ImagingEngine} the way a transport would, and reads its answers. */
 final class EngineFixture {
 
-    static final String BASE = "http://imaging.test/api";
+    static final String BASE = "http://localhost/api";
     static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 

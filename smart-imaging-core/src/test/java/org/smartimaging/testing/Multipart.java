@@ -38,6 +38,46 @@ public final class Multipart {
         return parts;
     }
 
+    /** A part: its header lines (as sent) and its body. */
+    public record Part(String headers, byte[] body) {
+        /** The part's Content-Type header value, or null. */
+        public String contentType() {
+            for (String line : headers.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase("Content-Type")) {
+                    return line.substring(colon + 1).strip();
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The parts with their headers. */
+    public static List<Part> partsWithHeaders(String contentType, byte[] body) {
+        Matcher m = BOUNDARY.matcher(contentType);
+        if (!m.find()) {
+            throw new AssertionError("No boundary in " + contentType);
+        }
+        byte[] delimiter = ("--" + m.group(1)).getBytes(StandardCharsets.US_ASCII);
+        List<Part> parts = new ArrayList<>();
+        int at = indexOf(body, delimiter, 0);
+        while (at >= 0) {
+            int lineEnd = at + delimiter.length;
+            if (lineEnd + 1 < body.length && body[lineEnd] == '-' && body[lineEnd + 1] == '-') {
+                break;
+            }
+            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), lineEnd);
+            int next = indexOf(body, ("\r\n--" + m.group(1)).getBytes(StandardCharsets.US_ASCII), headersEnd + 4);
+            if (headersEnd < 0 || next < 0) {
+                throw new AssertionError("Truncated multipart body");
+            }
+            parts.add(new Part(new String(body, lineEnd + 2, headersEnd - lineEnd - 2, StandardCharsets.US_ASCII),
+                    Arrays.copyOfRange(body, headersEnd + 4, next)));
+            at = next + 2;
+        }
+        return parts;
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle, int from) {
         outer:
         for (int i = Math.max(0, from); i <= haystack.length - needle.length; i++) {

@@ -78,6 +78,10 @@ final class DicomWebSource implements ImageSource {
         String accept = request.accept() != null && !request.accept().isBlank()
                 ? request.accept()
                 : defaultAccept(request.resource());
+        if (request.resource() == RetrieveRequest.Resource.BULKDATA) {
+            return Retrieval.ready(new UpstreamBody(upstream.retrieve(pacsBulkDataPath(request), Map.of(), accept),
+                    upstream.name(), settings.readTimeout()));
+        }
         HttpResponse<UpstreamChunks> response;
         try {
             response = upstream.retrieve(request.relativePath(), request.query(), accept);
@@ -89,7 +93,64 @@ final class DicomWebSource implements ImageSource {
             RetrieveRequest rendered = asSmallRendering(request);
             response = upstream.retrieve(rendered.relativePath(), rendered.query(), accept);
         }
-        return Retrieval.ready(new UpstreamBody(response, upstream.name(), settings.readTimeout()));
+        UpstreamBody body = new UpstreamBody(response, upstream.name(), settings.readTimeout());
+        return Retrieval.ready(request.resource() == RetrieveRequest.Resource.METADATA ? new BulkDataRewrite(body, request) : body);
+    }
+
+    /** Largest instance metadata read to find a bulk data value's PACS URI. */
+    static final int MAX_INSTANCE_METADATA_BYTES = 16 << 20;
+
+    /**
+     * The PACS path of the bulk data our {@code .../bulkdata/{attribute path}} names: the PACS's
+     * own {@code BulkDataURI} at that path of the instance's metadata, accepted only below the PACS's
+     * base and the same study (a PACS URI elsewhere is never followed).
+     */
+    private String pacsBulkDataPath(RetrieveRequest request) {
+        String instancePath = "/studies/" + request.studyInstanceUid() + "/series/" + request.seriesInstanceUid()
+                + "/instances/" + request.sopInstanceUid();
+        com.fasterxml.jackson.databind.JsonNode node;
+        try (UpstreamBody metadata = new UpstreamBody(upstream.retrieve(instancePath + "/metadata", Map.of(), ACCEPT_METADATA),
+                upstream.name(), settings.readTimeout())) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            metadata.writeTo(new java.io.OutputStream() {
+                @Override
+                public void write(int b) throws java.io.IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                    if (bytes.size() + len > MAX_INSTANCE_METADATA_BYTES) {
+                        throw new java.io.IOException("instance metadata larger than " + MAX_INSTANCE_METADATA_BYTES + " bytes");
+                    }
+                    bytes.write(b, off, len);
+                }
+            });
+            node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes.toByteArray()).path(0);
+        } catch (java.io.IOException e) {
+            throw new ImagingException.UpstreamFailure("The PACS at " + upstream.name() + " sent unreadable metadata");
+        }
+        String[] steps = request.attributePath().split("/");
+        for (int i = 0; i < steps.length; i++) {
+            node = i % 2 == 0 ? node.path(steps[i]) : node.path("Value").path(Integer.parseInt(steps[i]));
+        }
+        String uri = node.path("BulkDataURI").asText(null);
+        if (uri == null) {
+            throw new ImagingException.NotFound("The instance has no bulk data at " + request.attributePath());
+        }
+        java.net.URI pacs;
+        try {
+            pacs = settings.endpoint().resolve(uri);
+        } catch (IllegalArgumentException e) {
+            throw new ImagingException.UpstreamFailure("The PACS at " + upstream.name() + " named an invalid bulk data URI");
+        }
+        String base = settings.endpoint().getRawPath();
+        String path = pacs.getRawPath();
+        if (path == null || pacs.getRawQuery() != null || path.contains("%") || path.contains("/../") || path.contains("/./")
+                || !path.startsWith(base + "/studies/" + request.studyInstanceUid() + "/")) {
+            throw new ImagingException.UpstreamFailure("The PACS at " + upstream.name() + " named bulk data outside the study");
+        }
+        return path.substring(base.length());
     }
 
     /** Requests sent to the PACS so far (tests count them). */
@@ -112,6 +173,7 @@ final class DicomWebSource implements ImageSource {
             case METADATA -> ACCEPT_METADATA;
             case FRAMES -> ACCEPT_FRAMES;
             case RENDERED, THUMBNAIL -> ACCEPT_RENDERED;
+            case BULKDATA -> ACCEPT_FRAMES;
         };
     }
 

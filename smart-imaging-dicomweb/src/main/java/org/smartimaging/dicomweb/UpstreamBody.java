@@ -23,7 +23,6 @@ final class UpstreamBody implements org.smartimaging.spi.ResponseBody {
 
     /** Direct buffers are copied through an array of this size. */
     private static final int COPY_BYTES = 64 * 1024;
-    private static final String PASSED_HEADER = "Content-Location";
 
     private final HttpResponse<UpstreamChunks> response;
     private final UpstreamChunks upstream;
@@ -57,7 +56,7 @@ final class UpstreamBody implements org.smartimaging.spi.ResponseBody {
 
     @Override
     public Map<String, String> headers() {
-        return response.headers().firstValue(PASSED_HEADER).map(value -> Map.of(PASSED_HEADER, value)).orElse(Map.of());
+        return Map.of(); // the PACS's Content-Location names the PACS: no PACS address leaves the SDK
     }
 
     /**

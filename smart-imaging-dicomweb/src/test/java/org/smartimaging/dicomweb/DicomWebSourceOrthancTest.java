@@ -149,10 +149,12 @@ class DicomWebSourceOrthancTest {
                 files.resolve(A1.studyUid()).resolve(A1.instanceUid(2, 3) + ".dcm")));
     }
 
+    static final String WADO_BASE = "https://imaging.example/api/pacs/wado/a.b.c";
+
     @Test
-    void retrievesSeriesMetadataAsOrthancDoes() throws IOException {
+    void retrievesSeriesMetadataAsOrthancDoesWithBulkDataUrisBelowTheStudyTokenBase() throws IOException {
         RetrieveRequest request = new RetrieveRequest(A1.studyUid(), A1.seriesUid(1), null, Resource.METADATA,
-                List.of(), null, Map.of());
+                List.of(), null, Map.of(), null, WADO_BASE);
 
         Sources.Body body = Sources.read(source.retrieve(request));
         HttpResponse<byte[]> direct = orthanc.get(
@@ -161,8 +163,46 @@ class DicomWebSourceOrthancTest {
 
         assertThat(body.contentType()).startsWith("application/dicom+json");
         JsonNode metadata = Sources.JSON.readTree(body.bytes());
-        assertThat(metadata).isEqualTo(Sources.JSON.readTree(direct.body()));
+        JsonNode orthancs = Sources.JSON.readTree(direct.body());
+        List<String> ours = metadata.findValuesAsText("BulkDataURI");
+        List<String> theirs = orthancs.findValuesAsText("BulkDataURI");
+        assertThat(theirs).isNotEmpty().allSatisfy(uri -> assertThat(uri).contains("/dicom-web/"));
+        assertThat(ours).hasSameSizeAs(theirs).allSatisfy(uri -> assertThat(uri)
+                .startsWith(WADO_BASE + "/studies/" + A1.studyUid() + "/series/" + A1.seriesUid(1) + "/instances/")
+                .contains("/bulkdata/"));
+        assertThat(withoutBulkDataUris(metadata)).isEqualTo(withoutBulkDataUris(orthancs));
         assertThat(metadata).hasSize(3);
+        try (org.smartimaging.spi.ResponseBody again = ((org.smartimaging.spi.Retrieval.Ready) source.retrieve(request)).body()) {
+            assertThat(again.headers()).doesNotContainKey("Content-Location"); // Orthanc's names Orthanc
+        }
+    }
+
+    @Test
+    void bulkDataOfOurUriIsTheValueOrthancServesAtItsOwn() throws IOException {
+        String instance = A1.instanceUid(1, 1);
+        RetrieveRequest metadataRequest = new RetrieveRequest(A1.studyUid(), A1.seriesUid(1), instance, Resource.METADATA,
+                List.of(), null, Map.of(), null, WADO_BASE);
+        JsonNode metadata = Sources.JSON.readTree(Sources.read(source.retrieve(metadataRequest)).bytes());
+        String ours = metadata.path(0).path("7FE00010").path("BulkDataURI").asText();
+        assertThat(ours).isEqualTo(WADO_BASE + "/studies/" + A1.studyUid() + "/series/" + A1.seriesUid(1) + "/instances/"
+                + instance + "/bulkdata/7FE00010");
+
+        Sources.Body bulk = Sources.read(source.retrieve(new RetrieveRequest(A1.studyUid(), A1.seriesUid(1), instance,
+                Resource.BULKDATA, List.of(), null, Map.of(), "7FE00010", WADO_BASE)));
+        String theirs = Sources.JSON.readTree(orthanc.get("/dicom-web/studies/" + A1.studyUid() + "/series/" + A1.seriesUid(1)
+                + "/instances/" + instance + "/metadata", "application/dicom+json").body()).path(0).path("7FE00010")
+                .path("BulkDataURI").asText();
+        HttpResponse<byte[]> direct = orthanc.get(java.net.URI.create(theirs).getRawPath(), "multipart/related; type=\"application/octet-stream\"");
+
+        assertThat(Multipart.parts(bulk.contentType(), bulk.bytes()))
+                .containsExactlyElementsOf(Multipart.parts(direct.headers().firstValue("Content-Type").orElseThrow(), direct.body()));
+        assertThat(Multipart.parts(bulk.contentType(), bulk.bytes())).singleElement().satisfies(value -> assertThat(value).isNotEmpty());
+    }
+
+    private static JsonNode withoutBulkDataUris(JsonNode node) {
+        JsonNode copy = node.deepCopy();
+        copy.findParents("BulkDataURI").forEach(parent -> ((com.fasterxml.jackson.databind.node.ObjectNode) parent).remove("BulkDataURI"));
+        return copy;
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.smartimaging.testing.OrthancServer;
 /** A vendor's whole integration: a config file naming the PACS, and the engine answers FHIR and WADO-RS. */
 class DicomWebThroughEngineTest {
 
-    static final String BASE = "https://imaging.example/api";
+    static final String BASE = "https://localhost/api";
     static final Study STUDY = Study.small("1.2.826.0.1.3680043.10.1004.1", "MRN-E", 2, 2);
 
     @TempDir

@@ -29,7 +29,7 @@ import org.smartimaging.spi.StudyQuery;
 import org.smartimaging.spi.StudyRecord;
 import org.smartimaging.wado.AcceptedMediaTypes;
 import org.smartimaging.wado.MetadataBody;
-import org.smartimaging.wado.MultipartRelatedBody;
+import org.smartimaging.wado.StoredInstances;
 
 /**
  * {@code images.type: dicom-dimse}: searches with C-FIND; retrieves whole studies with C-GET or
@@ -86,6 +86,7 @@ final class DimseImageSource implements ImageSource {
     public Retrieval retrieve(RetrieveRequest request) {
         switch (request.resource()) {
             case INSTANCES -> AcceptedMediaTypes.requireDicomMultipart(request.accept());
+            case FRAMES, BULKDATA -> { } // negotiated against the stored syntax once the study is cached
             case METADATA -> AcceptedMediaTypes.requireDicomJson(request.accept());
             case RENDERED, THUMBNAIL -> RenderOptions.fromRequest(request.accept(), request.query(),
                     request.resource() == RetrieveRequest.Resource.THUMBNAIL); // 400/406 before any retrieval
@@ -175,8 +176,12 @@ final class DimseImageSource implements ImageSource {
                 }
             }
             List<Path> files = selected.stream().map(study::file).toList();
-            ResponseBody body = request.resource() == RetrieveRequest.Resource.METADATA
-                    ? new MetadataBody(files) : new MultipartRelatedBody(files);
+            ResponseBody body = switch (request.resource()) {
+                case METADATA -> new MetadataBody(files, request);
+                case FRAMES -> StoredInstances.frames(files.get(0), request.frames(), request.accept());
+                case BULKDATA -> StoredInstances.bulkData(files.get(0), request.attributePath(), request.accept());
+                default -> StoredInstances.instances(files, request.accept());
+            };
             return Retrieval.ready(new PinnedBody(body, pin));
         } catch (RuntimeException e) {
             pin.close();

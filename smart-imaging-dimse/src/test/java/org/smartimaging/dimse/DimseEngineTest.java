@@ -25,7 +25,7 @@ import org.smartimaging.testing.TestStudies;
 /** The 503 flow end to end through the engine: search, then a retrieval answering 503 + Retry-After, then 200. */
 class DimseEngineTest {
 
-    static final String BASE = "http://imaging.test/api";
+    static final String BASE = "http://localhost/api";
     static final String PATIENT = """
             {"resourceType": "Patient", "id": "pat-1",
              "identifier": [{"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]},

@@ -24,6 +24,7 @@ import org.smartimaging.spi.StudyQuery;
 import org.smartimaging.spi.StudyRecord;
 import org.smartimaging.testing.Bodies;
 import org.smartimaging.testing.Multipart;
+import org.smartimaging.testing.PixelFixtures;
 import org.smartimaging.testing.TestStudies;
 
 /** The dicom-dimse source against dcmqrscp: search, C-GET and C-MOVE retrieval, the cache, the data served. */
@@ -38,6 +39,9 @@ class DimseImageSourceTest {
     static TestStudies.Study ct;
     static TestStudies.Study mr;
     static TestStudies.Study other;
+    static PixelFixtures.Image multiFrame;
+    static PixelFixtures.Image implicitImage; // stored implicit VR
+    static byte[][] pixels;
     static DimseImageSource cget;
     static DimseImageSource cmove;
 
@@ -48,7 +52,15 @@ class DimseImageSourceTest {
         ct = TestStudies.write(dir.resolve("data"), "MRN-1", "CT", 2, 3, 32);
         mr = TestStudies.write(dir.resolve("data"), "MRN-1", "MR", 1, 4, 32);
         other = TestStudies.write(dir.resolve("data"), "MRN-2", "CT", 1, 2, 16);
-        List<Path> all = new ArrayList<>(ct.files());
+        multiFrame = new PixelFixtures.Image("1.2.826.0.1.3680043.10.543.7", "1.2.826.0.1.3680043.10.543.7.1",
+                "1.2.826.0.1.3680043.10.543.7.1.1", 32, 40, 16, 1);
+        implicitImage = new PixelFixtures.Image(multiFrame.studyUid(), multiFrame.seriesUid(), multiFrame.seriesUid() + ".2", 32, 40, 16, 1);
+        pixels = PixelFixtures.frames(multiFrame, 3, 7);
+        Path nativeFile = PixelFixtures.nativeFile(dir.resolve("frames/native.dcm"), multiFrame, pixels, "+te");
+        // dcmqrscp stores what storescu proposes; an implicit VR file is served as explicit VR frames.
+        Path implicitFile = PixelFixtures.nativeFile(dir.resolve("frames/implicit.dcm"), implicitImage, pixels, "+ti");
+        List<Path> all = new ArrayList<>(List.of(nativeFile, implicitFile));
+        all.addAll(ct.files());
         all.addAll(mr.files());
         all.addAll(other.files());
         pacs.store(all);
@@ -172,6 +184,34 @@ class DimseImageSourceTest {
         assertThat(cget.retrieve(request)).isInstanceOf(Retrieval.Pending.class); // a new attempt
         assertThatThrownBy(() -> Sources.untilNotPending(cget, request, Duration.ofSeconds(30)))
                 .isInstanceOf(ImagingException.NotFound.class);
+    }
+
+    @Test
+    void servesNativeAndEncapsulatedFramesFromTheCache() {
+        Path scratch = dir.resolve("frames-scratch");
+        RetrieveRequest frames = new RetrieveRequest(multiFrame.studyUid(), multiFrame.seriesUid(), multiFrame.sopUid(),
+                RetrieveRequest.Resource.FRAMES, List.of(3, 1), "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*",
+                Map.of());
+        byte[] body = Sources.retrieveWhenReady(cget, frames, Duration.ofSeconds(30));
+        List<byte[]> parts = Multipart.parts("multipart/related; boundary=" + boundaryOf(body), body);
+        assertThat(parts).containsExactly(pixels[2], pixels[0]);
+
+        RetrieveRequest implicit = new RetrieveRequest(implicitImage.studyUid(), implicitImage.seriesUid(), implicitImage.sopUid(),
+                RetrieveRequest.Resource.FRAMES, List.of(2), null, Map.of());
+        byte[] second = Sources.retrieveWhenReady(cget, implicit, Duration.ofSeconds(30));
+        // dcmtk's own value of the file loaded into the archive, cut at frame 2.
+        byte[] value = PixelFixtures.dcmdumpValues(dir.resolve("frames/implicit.dcm"), createDirectories(scratch)).get(0);
+        int size = implicitImage.frameBytes();
+        assertThat(Multipart.parts("multipart/related; boundary=" + boundaryOf(second), second))
+                .containsExactly(java.util.Arrays.copyOfRange(value, size, 2 * size));
+    }
+
+    private static Path createDirectories(Path directory) {
+        try {
+            return Files.createDirectories(directory);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The body has one part per loaded instance, each the same data set bytes as the file loaded into the PACS. */

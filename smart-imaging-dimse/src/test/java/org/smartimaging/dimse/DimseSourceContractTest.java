@@ -31,10 +31,6 @@ class DimseSourceContractTest extends ImageSourceContract {
                 .formatted(orthanc.dicomPort(), orthanc.aeTitle(), sources));
     }
 
-    @Override
-    protected boolean supportsFrames() {
-        return false; // the dicom-dimse source serves whole instances and metadata
-    }
 
     @AfterAll
     void stopOrthanc() {

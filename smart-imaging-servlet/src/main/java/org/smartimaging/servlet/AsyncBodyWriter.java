@@ -33,18 +33,20 @@ final class AsyncBodyWriter implements WriteListener {
     private final ChunkWriter writer;
     private final MinimumRate minimumRate;
     private final String mount;
+    private final int bufferSize;
     /** Re-entry guard: one pump at a time, and a wake-up during a pump makes it go round again. */
     private final AtomicInteger wanted = new AtomicInteger();
     private final Runnable resume = this::pump;
 
     private BodyChunks.Chunk current;
-    private boolean flushed = true;
+    /** Bytes written since the container last had to send everything (a flush, or a write larger than its buffer). */
+    private long unflushed;
     private boolean waitingForClient;
     private volatile boolean clientFailed;
     private boolean finished;
 
     AsyncBodyWriter(AsyncContext async, ServletOutputStream out, ResponseBody body, BodyChunks chunks,
-            MinimumRate minimumRate, String mount) {
+            MinimumRate minimumRate, String mount, int bufferSize) {
         this.async = async;
         this.out = out;
         this.body = body;
@@ -52,6 +54,7 @@ final class AsyncBodyWriter implements WriteListener {
         this.writer = new ChunkWriter(out);
         this.minimumRate = minimumRate;
         this.mount = mount;
+        this.bufferSize = Math.max(1, bufferSize);
     }
 
     @Override
@@ -92,8 +95,8 @@ final class AsyncBodyWriter implements WriteListener {
             if (current == null || !writer.hasMore()) {
                 current = chunks.poll(resume);
                 if (current == null) { // the source has nothing yet; it calls resume when it has
-                    if (!flushed) {
-                        flushed = true;
+                    if (unflushed > 0) { // small writes may sit in the container's buffer: send them now
+                        unflushed = 0;
                         out.flush();
                         continue; // isReady() again before anything else
                     }
@@ -106,8 +109,12 @@ final class AsyncBodyWriter implements WriteListener {
                 }
                 writer.start(current);
             }
+            long before = writer.written();
             writer.writeSome();
-            flushed = false;
+            long n = writer.written() - before;
+            // A write larger than the container's buffer cannot wait in it: it and all before it are
+            // on their way, and a flush would only cost another write cycle.
+            unflushed = n >= bufferSize ? 0 : unflushed + n;
         }
         waitingForClient = true;
     }

@@ -26,8 +26,4 @@ class FolderImageSourceContractTest extends ImageSourceContract {
                 new HostEnvironment(root, Clock.systemUTC(), HostEnvironment.UpstreamPolicy.ALLOW_ALL, "kit"));
     }
 
-    @Override
-    protected boolean supportsFrames() {
-        return false; // the folder source does not serve frames yet
-    }
 }

@@ -10,18 +10,21 @@ import java.io.IOException;
 /**
  * CORS for the demo EHR's token endpoint and FHIR server, so that SMART apps served from another
  * origin (registered with {@link DemoEhr#register}) can finish a launch and read FHIR from the
- * browser. Any origin: credentials travel in headers and form fields, never in cookies.
+ * browser. Loopback origins only (the demo's apps run beside it): no page on the internet reads
+ * the EHR's answers, and no {@code Access-Control-Allow-Origin: *}.
  */
 final class EhrCorsFilter extends HttpFilter {
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request.getHeader("Origin") == null) {
+        String origin = request.getHeader("Origin");
+        if (origin == null || !DemoEhr.loopbackOrigin(origin)) {
             chain.doFilter(request, response);
             return;
         }
-        response.setHeader("Access-Control-Allow-Origin", "*");
+        response.setHeader("Access-Control-Allow-Origin", origin);
+        response.addHeader("Vary", "Origin");
         response.setHeader("Access-Control-Expose-Headers", "WWW-Authenticate, Location, Content-Location");
         if ("OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null) {
             response.setStatus(204);

@@ -36,8 +36,17 @@ final class EhrFhirServer extends RestfulServer {
         this.tokens = tokens;
     }
 
+    /** No {@code X-Powered-By} naming HAPI and its version. */
+    @Override
+    public void addHeadersToResponse(jakarta.servlet.http.HttpServletResponse response) {
+        // nothing: a version banner only helps an attacker pick an exploit
+    }
+
     @Override
     protected void initialize() {
+        setServerName("Demo EHR");
+        setServerVersion("demo");
+        setImplementationDescription("Demo EHR FHIR server");
         setDefaultResponseEncoding(EncodingEnum.JSON);
         registerProvider(new PatientProvider());
     }

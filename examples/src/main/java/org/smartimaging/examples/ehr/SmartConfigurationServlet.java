@@ -24,7 +24,6 @@ final class SmartConfigurationServlet extends HttpServlet {
         }
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Access-Control-Allow-Origin", "*");
         JSON.writeValue(response.getOutputStream(), ehr.smartConfiguration(DemoEhr.origin(request)));
     }
 }
