@@ -130,6 +130,47 @@ async function scenarioLogin(page) {
   check(bytes.includes(Buffer.from('DICM')), 'the study download holds no DICOM file');
 }
 
+/**
+ * The imaging server is its own authorization server: after the EHR sign-in the viewer asks it for
+ * access; the EHR answers silently (no second login page), the imaging server shows its consent page.
+ */
+async function toImagingConsent(page) {
+  const ehrPages = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/demo-ehr/auth/authorize') && r.request().method() === 'GET' && r.status() === 200) ehrPages.push(r.url());
+  });
+  await signIn(page);
+  await page.locator('h1', { hasText: 'Authorize access to imaging studies' }).waitFor();
+  check(ehrPages.length === 1, `the EHR showed ${ehrPages.length} sign-in pages, expected 1 (the second sign-in must be silent)`);
+  const text = await page.textContent('body');
+  check(text.includes(config.patient.name), `the imaging consent page does not name the patient ${config.patient.name}`);
+  check(text.includes('smart-imaging-viewer'), 'the imaging consent page does not name the app');
+  await screenshot(page, `imaging-consent-${config.scenario}.png`);
+}
+
+async function scenarioIndependent(page) {
+  await toImagingConsent(page);
+  await page.click('#approve');
+  await studiesShown(page);
+  await firstThumbnailLoaded(page);
+  await screenshot(page, 'independent-studies.png');
+  await page.locator('.series-thumb').first().click();
+  await page.waitForFunction(() => document.getElementById('image-canvas').dataset.drawn);
+  const stats = await canvasStats(page);
+  check(stats.lit > stats.total * 0.01, `the image canvas is blank (${stats.lit} of ${stats.total} pixels lit)`);
+  await screenshot(page, 'independent-image.png');
+}
+
+async function scenarioIndependentDenied(page) {
+  await toImagingConsent(page);
+  await page.click('#deny');
+  await page.locator('#error').waitFor({ state: 'visible' });
+  const text = await page.textContent('#error-text');
+  check(/declined to share your imaging studies/.test(text), `the message after denying at the imaging server was: "${text}"`);
+  check(await page.isVisible('#connect'), 'the sign-in form is not offered again');
+  await screenshot(page, 'independent-denied.png');
+}
+
 async function scenarioEnded(page, action) {
   await signIn(page);
   await studiesShown(page);
@@ -181,6 +222,8 @@ const scenarios = {
   denied: scenarioDenied,
   retrieving: scenarioRetrieving,
   unreachable: scenarioUnreachable,
+  independent: scenarioIndependent,
+  'independent-denied': scenarioIndependentDenied,
 };
 
 const { context, userDataDir } = await launch();

@@ -2,7 +2,7 @@
 // demographics from the EHR and imaging studies from the imaging server -> image view.
 
 import { json, request, HttpError } from './http.js';
-import { completeLaunch, currentSession, launch, signOut, stripSlash } from './smart.js';
+import { completeLaunch, currentSession, imagingNeedsOwnSignIn, imagingToken, launch, launchImaging, signOut, stripSlash } from './smart.js';
 import { ImageView } from './image-view.js';
 import { multipartParts, zip } from './zip.js';
 
@@ -113,7 +113,7 @@ function wadoBase(study) {
 async function loadThumbnail(holder, url) {
   try {
     const response = await request(url, {
-      token: session.accessToken, accept: 'image/png',
+      token: imagingToken(session), accept: 'image/png',
       onWaiting: (seconds) => { holder.textContent = seconds ? `retrieving… (${seconds} s)` : ''; },
     });
     const img = el('img', { alt: 'Series thumbnail' });
@@ -153,7 +153,7 @@ function renderStudy(study) {
     if (wado) {
       button.addEventListener('click', () => {
         imageView ??= new ImageView();
-        imageView.open({ wado, studyUid, seriesUid: series.uid, instances, title: `${description} — ${title}`, token: session.accessToken });
+        imageView.open({ wado, studyUid, seriesUid: series.uid, instances, title: `${description} — ${title}`, token: imagingToken(session) });
       });
       loadThumbnail(holder, `${wado}/studies/${studyUid}/series/${series.uid}/thumbnail`);
     }
@@ -171,7 +171,7 @@ async function download(button, wado, studyUid, description) {
   try {
     button.textContent = 'Downloading…';
     const response = await request(`${wado}/studies/${studyUid}`, {
-      token: session.accessToken,
+      token: imagingToken(session),
       accept: 'multipart/related; type="application/dicom"',
       onWaiting: (seconds) => { button.textContent = seconds ? `Retrieving… (${seconds} s)` : 'Downloading…'; },
     });
@@ -202,7 +202,7 @@ async function showRecords() {
   $('records').hidden = false;
   status('Looking for imaging studies…');
   const bundle = await json(`${session.imagingBase}/ImagingStudy?patient=${encodeURIComponent(session.patient)}`, {
-    token: session.accessToken,
+    token: imagingToken(session),
     onWaiting: (seconds) => status(seconds ? `The imaging server is retrieving your studies… trying again in ${seconds} s.` : 'Looking for imaging studies…'),
   });
   const studies = (bundle.entry || []).map((e) => e.resource).filter((r) => r?.resourceType === 'ImagingStudy')
@@ -248,6 +248,13 @@ async function main() {
     if (params.has('code') || params.has('error')) {
       status('Finishing sign-in…');
       session = await completeLaunch(params);
+      const imagingConfig = session.imagingToken ? null : await imagingNeedsOwnSignIn(session);
+      if (imagingConfig) {
+        // The imaging server authorizes on its own: a second sign-in, silent at the EHR.
+        status('Asking the imaging server for access…');
+        await launchImaging(session, imagingConfig);
+        return;
+      }
     } else {
       session = currentSession();
     }

@@ -36,6 +36,8 @@ public final class DemoServer implements AutoCloseable {
     public static final String EHR_PATH = "/demo-ehr";
     /** The key of the imaging configuration that trusts the demo EHR. */
     public static final String EHR_CONFIG_KEY = "ehr";
+    /** The key of the imaging configuration that is its own authorization server, signing users in at the demo EHR. */
+    public static final String EHR_INDEPENDENT_CONFIG_KEY = "ehr-independent";
 
     private final Server jetty;
     private final ImagingEngine engine;
@@ -82,6 +84,11 @@ public final class DemoServer implements AutoCloseable {
                 .randomStudyTokenKey();
         DemoConfigs.builtIn().forEach(engineOptions::builtInConfig);
         engineOptions.builtInConfig(EHR_CONFIG_KEY, DemoConfigs.ehr(ehr.imagingAuthorizationJson(selfOrigin)));
+        // The browser is sent to the EHR's authorization endpoint as the imaging server discovered it:
+        // on loopback, use the name the viewer is opened at, so the EHR's sign-in cookie applies.
+        String independentOrigin = selfOrigin.startsWith("http://127.0.0.1:") ? "http://localhost:" + connector.getLocalPort() : selfOrigin;
+        engineOptions.builtInConfig(EHR_INDEPENDENT_CONFIG_KEY, DemoConfigs.ehr(ehr.independentAuthorizationJson(independentOrigin,
+                DemoConfigs.viewerClientJson(connector.getLocalPort()))));
         ehrImages.forEach((key, images) -> engineOptions.builtInConfig(key,
                 "{\"authorization\": " + ehr.imagingAuthorizationJson(selfOrigin) + ", \"images\": " + images + "}"));
         apps.forEach(ehr::register);
@@ -144,6 +151,11 @@ public final class DemoServer implements AutoCloseable {
     /** The imaging FHIR base that trusts the demo EHR (the {@code ehr} config), the viewer's default. */
     public String imagingFhirBase() {
         return baseUrl() + "/" + EHR_CONFIG_KEY + "/fhir";
+    }
+
+    /** The imaging FHIR base that is its own authorization server (the {@code ehr-independent} config). */
+    public String independentImagingFhirBase() {
+        return baseUrl() + "/" + EHR_INDEPENDENT_CONFIG_KEY + "/fhir";
     }
 
     public int port() {

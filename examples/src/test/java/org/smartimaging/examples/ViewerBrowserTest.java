@@ -117,6 +117,24 @@ class ViewerBrowserTest {
         assertThat(OUT.resolve("viewer-studies.png")).isNotEmptyFile();
     }
 
+    /**
+     * The {@code ehr-independent} imaging server is its own authorization server: after the EHR
+     * sign-in the viewer authorizes there too, the EHR answers silently ({@code prompt=none}), the
+     * imaging server's consent page is approved, and its token lists and opens the studies.
+     */
+    @Test
+    void independentImagingServerIsAuthorizedWithoutSecondEhrLogin() throws Exception {
+        run(server, "independent", DemoPatients.MARIA_OKAFOR, Map.of("imagingBase", server.independentImagingFhirBase()));
+
+        assertThat(OUT.resolve("imaging-consent-independent.png")).isNotEmptyFile();
+        assertThat(OUT.resolve("independent-image.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void consentDeniedAtIndependentImagingServerIsExplained() throws Exception {
+        run(server, "independent-denied", DemoPatients.ANA_GARCIA, Map.of("imagingBase", server.independentImagingFhirBase()));
+    }
+
     @Test
     void expiredTokenIsExplained() throws Exception {
         run(server, "expired", DemoPatients.ANA_GARCIA, Map.of());

@@ -26,14 +26,17 @@ final class Discovery {
     }
 
     ImagingResponse capabilityStatement(Site site, Urls urls) {
-        var statement = CapabilityStatements.imagingServer(urls.fhirBase(), site.authorizer().smartConfiguration(),
-                Date.from(clock.instant()));
+        Map<String, Object> smart = new LinkedHashMap<>(site.authorizer().smartConfiguration());
+        smart.putAll(AuthorizationServerRoutes.discovery(site, urls));
+        var statement = CapabilityStatements.imagingServer(urls.fhirBase(), smart, Date.from(clock.instant()));
         return ImagingResponse.text(200, Fhir.JSON_CONTENT_TYPE, Fhir.toJson(statement), Map.of());
     }
 
-    ImagingResponse smartConfiguration(Site site) {
+    ImagingResponse smartConfiguration(Site site, Urls urls) {
         Map<String, Object> document = new LinkedHashMap<>(site.authorizer().smartConfiguration());
         document.put("capabilities", CAPABILITIES);
+        // An authorization server of the configuration's own names its endpoints and capabilities.
+        document.putAll(AuthorizationServerRoutes.discovery(site, urls));
         document.putIfAbsent("scopes_supported", List.of("patient/ImagingStudy.rs", "patient/ImagingStudy.read",
                 "patient/*.rs", "patient/*.read"));
         try {

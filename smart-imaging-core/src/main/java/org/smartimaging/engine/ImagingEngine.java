@@ -17,6 +17,7 @@ import org.smartimaging.token.StudyTokenCodec;
  * GET {base}/{key}/fhir/metadata                                     CapabilityStatement
  * GET {base}/{key}/fhir/.well-known/smart-configuration              SMART discovery
  * GET {base}/{key}/wado/{studyToken}/studies/{uid}[/series/{uid}[/instances/{uid}]][/metadata]
+ * GET|POST {base}/{key}/oauth/...                                   the configuration's own authorization server, if any
  * GET {base}/{key}/wado/{studyToken}/studies[/{uid}/series[/{uid}/instances]], /studies/{uid}/instances
  *                                                                    QIDO-RS within the token's studies
  * GET {base}/.well-known/jwks.json                                   public study-token keys (ES256 only)
@@ -40,6 +41,7 @@ public final class ImagingEngine implements AutoCloseable {
     private final StudyTokenCodec studyTokenCodec;
     private final Cors cors;
     private final Audit audit;
+    private final AuthorizationServerRoutes authorizationServer = new AuthorizationServerRoutes();
     private final HostCheck hosts;
 
     /**
@@ -87,13 +89,17 @@ public final class ImagingEngine implements AutoCloseable {
         RequestAudit audited = null;
         ImagingResponse response;
         try {
-            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-                return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", Cors.ALLOWED_METHODS));
-            }
-            if (request.rawPath().equals(JWKS_PATH)) {
+            boolean get = request.method().equals("GET") || request.method().equals("HEAD");
+            if (get && request.rawPath().equals(JWKS_PATH)) {
                 return jwks();
             }
-            Route route = Route.parse(request.rawPath(), options.maxPathLength());
+            Route route = request.rawPath().equals(JWKS_PATH) ? null : Route.parse(request.rawPath(), options.maxPathLength());
+            if (route instanceof Route.OAuth oauthRoute) {
+                return authorizationServer.handle(site(oauthRoute.site(), null), oauthRoute, request);
+            }
+            if (!get) {
+                return Errors.response(405, "not-supported", "Only GET is supported", Map.of("Allow", Cors.ALLOWED_METHODS));
+            }
             if (route instanceof Route.Wado wadoRoute) {
                 audited = RequestAudit.retrieval(request, wadoRoute);
                 response = wado.retrieve(site(wadoRoute.site(), audited), wadoRoute, request, audited);
@@ -149,7 +155,7 @@ public final class ImagingEngine implements AutoCloseable {
         return switch (route.resource()) {
             case "ImagingStudy" -> search.search(site, urls, request, audited);
             case "metadata" -> discovery.capabilityStatement(site, urls);
-            case ".well-known/smart-configuration" -> discovery.smartConfiguration(site);
+            case ".well-known/smart-configuration" -> discovery.smartConfiguration(site, urls);
             default -> throw new ImagingException.NotFound(
                     "This server answers ImagingStudy searches, metadata and .well-known/smart-configuration");
         };

@@ -20,6 +20,9 @@ sealed interface Route {
     /** {@code {site}/fhir/{resource...}}. */
     record Fhir(SiteRef site, String resource) implements Route {}
 
+    /** {@code {site}/oauth/{path}}: an authorization server of the configuration's own (independent mode). */
+    record OAuth(SiteRef site, String path) implements Route {}
+
     /**
      * QIDO-RS below a WADO base: {@code /studies}, {@code /studies/{S}/series},
      * {@code /studies/{S}/instances}, {@code /studies/{S}/series/{R}/instances}.
@@ -74,8 +77,16 @@ sealed interface Route {
         return switch (segments[at]) {
             case "fhir" -> new Fhir(site, String.join("/", rest));
             case "wado" -> wado(site, rest);
+            case "oauth" -> oauth(site, rest);
             default -> throw new NotFound(UNKNOWN_PATH);
         };
+    }
+
+    private static Route oauth(SiteRef site, List<String> s) {
+        if (s.isEmpty() || s.size() > 4 || !s.stream().allMatch(segment -> SEGMENT.matcher(segment).matches())) {
+            throw new NotFound(UNKNOWN_PATH);
+        }
+        return new OAuth(site, String.join("/", s));
     }
 
     private static Route wado(SiteRef site, List<String> s) {

@@ -142,7 +142,7 @@ final class EhrConnection {
         return configuration;
     }
 
-    private void checkUpstream(URI endpoint) {
+    void checkUpstream(URI endpoint) {
         try {
             environment.upstreamPolicy().check(endpoint);
         } catch (ImagingException.InvalidConfig e) {
@@ -230,8 +230,8 @@ final class EhrConnection {
         return new HeldToken(token, now.plus(lifetime).minus(margin));
     }
 
-    /** How the imaging server authenticates at the token endpoint. */
-    private ClientAuthentication clientAuthentication(URI tokenEndpoint) {
+    /** How the imaging server authenticates at the token endpoint (backend token and the nested launch's code exchange). */
+    ClientAuthentication clientAuthentication(URI tokenEndpoint) {
         if (settings.client() instanceof SecretClient secret) {
             return new ClientSecretBasic(new ClientID(secret.clientId()), new Secret(secret.secret()));
         }

@@ -29,7 +29,14 @@ public enum SmartOnFhirVariant {
      * {@link #STANDARD}. Unlike the reference stack, a token without a patient is never bound to
      * the patient named in the request URL: it is refused (403) unless backend services are allowed.
      */
-    MEDITECH("smart-on-fhir-with-meditech-bugfixes");
+    MEDITECH("smart-on-fhir-with-meditech-bugfixes"),
+
+    /**
+     * The imaging server as its own SMART authorization server, signing users in through the EHR
+     * (a nested SMART launch with OpenID Connect) and issuing its own access tokens; the EHR is
+     * never asked to introspect. See {@link IndependentAuthorizer}.
+     */
+    INDEPENDENT("smart-on-fhir-independent");
 
     private final String type;
 

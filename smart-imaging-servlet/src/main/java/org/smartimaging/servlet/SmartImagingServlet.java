@@ -100,13 +100,40 @@ public final class SmartImagingServlet extends HttpServlet {
                 request.getServletPath(), response.getBufferSize()));
     }
 
-    private static ImagingRequest toEngine(HttpServletRequest request) {
+    private static ImagingRequest toEngine(HttpServletRequest request) throws IOException {
         String mount = request.getContextPath() + request.getServletPath();
         String uri = request.getRequestURI();
         String rawPath = uri.startsWith(mount) ? uri.substring(mount.length()) : uri;
         String baseUrl = request.getScheme() + "://" + hostAndPort(request) + mount;
+        if (request.getMethod().equals("POST")) {
+            // Query and form body apart (the container's getParameter would merge them); the body bounded.
+            return new ImagingRequest("POST", rawPath.isEmpty() ? "/" : rawPath, decode(request.getQueryString()),
+                    request::getHeader, baseUrl, formBody(request));
+        }
         return new ImagingRequest(request.getMethod(), rawPath.isEmpty() ? "/" : rawPath, query(request),
                 name -> header(request, name), baseUrl);
+    }
+
+    /** An {@code application/x-www-form-urlencoded} body of at most {@link ImagingRequest#MAX_FORM_BYTES}; else none. */
+    private static Map<String, List<String>> formBody(HttpServletRequest request) throws IOException {
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
+                || request.getContentLengthLong() > ImagingRequest.MAX_FORM_BYTES) {
+            return Map.of();
+        }
+        byte[] body = request.getInputStream().readNBytes(ImagingRequest.MAX_FORM_BYTES + 1);
+        if (body.length > ImagingRequest.MAX_FORM_BYTES) {
+            return Map.of();
+        }
+        return decode(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, List<String>> decode(String text) {
+        try {
+            return ImagingRequest.decodeForm(text);
+        } catch (IllegalArgumentException e) {
+            return Map.of();
+        }
     }
 
     private static String hostAndPort(HttpServletRequest request) {

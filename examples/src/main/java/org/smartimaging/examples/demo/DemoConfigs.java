@@ -41,6 +41,17 @@ public final class DemoConfigs {
                 }""".formatted(authorizationJson, STUDIES_DIRECTORY);
     }
 
+    /**
+     * The viewer's registration at an imaging server that is its own authorization server
+     * ({@code authorization.clients}): a public client with its exact redirect URIs on this port.
+     */
+    public static String viewerClientJson(int port) {
+        return """
+                [{"client_id": "smart-imaging-viewer",
+                  "redirect_uris": ["http://localhost:%d/viewer/index.html", "http://127.0.0.1:%d/viewer/index.html"]}]"""
+                .formatted(port, port);
+    }
+
     /** A demo patient as a FHIR Patient resource, its MRN typed {@code MR}. */
     public static String patientJson(DemoPatient patient) {
         return """

@@ -2,7 +2,12 @@ package org.smartimaging.examples.ehr;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.net.URI;
 import java.time.Clock;
@@ -34,12 +39,20 @@ public final class DemoEhr {
     public static final String VIEWER_CLIENT_ID = "smart-imaging-viewer";
     /** The imaging server's client id: a confidential backend client (client credentials, secret). */
     public static final String IMAGING_CLIENT_ID = "smart-imaging-server";
+    /**
+     * The client id of an imaging server in independent mode (its own authorization server, signing
+     * users in here with OpenID Connect): a confidential client with {@code private_key_jwt}.
+     */
+    public static final String INDEPENDENT_IMAGING_CLIENT_ID = "smart-imaging-server-independent";
 
     private final String mountPath;
     private final String imagingFhirPath;
     private final String imagingClientSecret;
     private final EhrTokens tokens;
     private final RSAKey signingKey;
+    private final ECKey independentImagingKey;
+    /** Confidential clients that authenticate with private_key_jwt, by client id: their public keys. */
+    private final Map<String, JWK> keyClients = new ConcurrentHashMap<>();
     private final Map<String, RegisteredApp> apps = new ConcurrentHashMap<>();
 
     /**
@@ -57,6 +70,8 @@ public final class DemoEhr {
         this.tokens = new EhrTokens(clock);
         try {
             this.signingKey = new RSAKeyGenerator(2048).keyID("demo-ehr-1").algorithm(JWSAlgorithm.RS256).generate();
+            this.independentImagingKey = new ECKeyGenerator(Curve.P_384).keyID("demo-imaging-independent-1")
+                    .algorithm(JWSAlgorithm.ES384).keyUse(KeyUse.SIGNATURE).generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot create the EHR's signing key", e);
         }
@@ -155,6 +170,38 @@ public final class DemoEhr {
                 .formatted(fhirBaseUrl(origin), IMAGING_CLIENT_ID, imagingClientSecret);
     }
 
+    /**
+     * Registers an imaging server in independent mode: a confidential client that authenticates
+     * with {@code private_key_jwt} (this public key), signs users in with OpenID Connect
+     * ({@code prompt=none} allowed), has its code sent to {@code /{key}/oauth/ehr-callback} on this
+     * server, and may fetch a backend token ({@code system/Patient.read}).
+     */
+    public void registerKeyClient(String clientId, JWK publicKey) {
+        if (publicKey.isPrivate()) {
+            throw new IllegalArgumentException("register the public key only");
+        }
+        keyClients.put(clientId, publicKey);
+    }
+
+    Optional<JWK> keyClient(String clientId) {
+        return clientId == null ? Optional.empty() : Optional.ofNullable(keyClients.get(clientId));
+    }
+
+    /**
+     * The {@code authorization} section of the {@code ehr-independent} imaging config: the imaging
+     * server as its own authorization server, signing users in here; {@code clientsJson} is its
+     * app registry ({@code authorization.clients}).
+     */
+    public String independentAuthorizationJson(String origin, String clientsJson) {
+        registerKeyClient(INDEPENDENT_IMAGING_CLIENT_ID, independentImagingKey.toPublicJWK());
+        return """
+                {"type": "smart-on-fhir-independent", "fhirBaseUrl": "%s", "scope": "system/Patient.read",
+                 "client": {"client_id": "%s", "jwk": %s, "jwkPrivate": %s},
+                 "clients": %s}"""
+                .formatted(fhirBaseUrl(origin), INDEPENDENT_IMAGING_CLIENT_ID, independentImagingKey.toPublicJWK().toJSONString(),
+                        independentImagingKey.toJSONString(), clientsJson);
+    }
+
     /** {@code {fhir base}/.well-known/smart-configuration} (SMART App Launch 2.x, section 2.0.x). */
     Map<String, Object> smartConfiguration(String origin) {
         String fhirBase = fhirBaseUrl(origin);
@@ -168,10 +215,12 @@ public final class DemoEhr {
         c.put("revocation_endpoint", auth + "/revoke");
         c.put("grant_types_supported", List.of("authorization_code", "client_credentials"));
         c.put("response_types_supported", List.of("code"));
-        c.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post"));
+        c.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post", "private_key_jwt"));
+        c.put("token_endpoint_auth_signing_alg_values_supported", List.of("ES384", "RS384"));
         c.put("scopes_supported", List.of("openid", "fhirUser", "launch/patient", "patient/*.read", "patient/*.rs",
                 "patient/Patient.read", "patient/Patient.rs", "patient/ImagingStudy.read", "patient/ImagingStudy.rs",
                 "system/Patient.read", "system/Patient.rs"));
+        c.put("id_token_signing_alg_values_supported", List.of("RS256"));
         c.put("code_challenge_methods_supported", List.of("S256"));
         c.put("capabilities", List.of("launch-standalone", "client-public", "client-confidential-symmetric",
                 "context-standalone-patient", "permission-patient", "permission-v1", "permission-v2", "sso-openid-connect"));

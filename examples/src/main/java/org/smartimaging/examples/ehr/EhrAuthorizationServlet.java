@@ -5,6 +5,23 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.oauth2.sdk.auth.PrivateKeyJWT;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.auth.verifier.ClientAuthenticationVerifier;
+import com.nimbusds.oauth2.sdk.auth.verifier.ClientCredentialsSelector;
+import com.nimbusds.oauth2.sdk.auth.verifier.Context;
+import com.nimbusds.oauth2.sdk.auth.verifier.ExpendedJTIChecker;
+import com.nimbusds.oauth2.sdk.auth.verifier.InvalidClientException;
+import com.nimbusds.oauth2.sdk.auth.verifier.JWTAudienceCheck;
+import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.id.JWTID;
+import com.nimbusds.openid.connect.sdk.Prompt;
+import com.nimbusds.jose.JWSHeader;
+import java.util.Set;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -65,6 +82,9 @@ import org.smartimaging.examples.ehr.EhrTokens.AccessTokenInfo;
  */
 final class EhrAuthorizationServlet extends HttpServlet {
 
+    /** The EHR's sign-in cookie (only sent to {@code {mount}/auth/...}). */
+    static final String SESSION_COOKIE = "demo_ehr_session";
+
     /** Scopes granted when asked for; anything else asked for is dropped from the grant. */
     private static final Pattern APP_SCOPE = Pattern.compile(
             "openid|fhirUser|launch/patient|patient/(\\*|Patient|ImagingStudy)\\.(read|\\*|c?r?u?d?s?)");
@@ -117,19 +137,23 @@ final class EhrAuthorizationServlet extends HttpServlet {
         }
         String clientId = authz.getClientID().getValue();
         Optional<RegisteredApp> app = ehr.app(clientId);
-        if (!DemoEhr.VIEWER_CLIENT_ID.equals(clientId) && app.isEmpty()) {
+        boolean imagingServer = ehr.keyClient(clientId).isPresent();
+        if (!DemoEhr.VIEWER_CLIENT_ID.equals(clientId) && app.isEmpty() && !imagingServer) {
             page(response, 400, "Unknown app", "<p>No app with client id <code>" + html(clientId)
                     + "</code> is registered here (register yours with the demo's <code>--apps</code> file).</p>");
             return;
         }
         URI redirect = authz.getRedirectionURI();
-        if (redirect == null || !(app.isPresent() ? app.get().allowsRedirect(redirect) : allowedRedirect(redirect, request))) {
+        boolean redirectAllowed = redirect != null && (imagingServer ? allowedImagingCallback(redirect, request)
+                : app.isPresent() ? app.get().allowsRedirect(redirect) : allowedRedirect(redirect, request));
+        if (!redirectAllowed) {
             page(response, 400, "Invalid redirect", app.isPresent()
                     ? "<p>The app's redirect_uri is not one of those registered for it (exact match).</p>"
-                    : "<p>The app's redirect_uri is not registered (it must be the viewer on this server, below /viewer/).</p>");
+                    : "<p>The app's redirect_uri is not registered (the viewer on this server, below /viewer/, or an"
+                            + " imaging server's /{config}/oauth/ehr-callback).</p>");
             return;
         }
-        String appName = app.map(RegisteredApp::name).orElse("SMART Imaging Viewer");
+        String appName = app.map(RegisteredApp::name).orElse(imagingServer ? clientId : "SMART Imaging Viewer");
         ErrorObject problem = null;
         if (!authz.getResponseType().equals(ResponseType.CODE)) {
             problem = OAuth2Error.UNSUPPORTED_RESPONSE_TYPE;
@@ -143,8 +167,22 @@ final class EhrAuthorizationServlet extends HttpServlet {
             return;
         }
         String scope = grantable(authz.getScope() == null ? "" : authz.getScope().toString(), APP_SCOPE);
+        String nonce = first(authz.getCustomParameter("nonce"));
+        State state = authz.getState();
+        if (authz.getPrompt() != null && authz.getPrompt().contains(Prompt.Type.NONE)) {
+            // OpenID Connect prompt=none: answer at once from the browser's sign-in here, or login_required.
+            Optional<EhrTokens.Session> session = tokens.session(cookie(request));
+            String hinted = hintedPatient(first(authz.getCustomParameter("id_token_hint")), DemoEhr.origin(request));
+            if (session.isEmpty() || (hinted != null && !hinted.equals(session.get().patientId()))) {
+                redirect(response, new AuthorizationErrorResponse(redirect,
+                        new ErrorObject("login_required", "The user is not signed in at the EHR"), state, null).toURI());
+                return;
+            }
+            issueCode(response, clientId, redirect, state, authz.getCodeChallenge().getValue(), scope, session.get().patientId(), nonce);
+            return;
+        }
         Optional<String> consent = tokens.newConsent(new EhrTokens.Consent(clientId, redirect.toString(),
-                authz.getState() == null ? null : authz.getState().getValue(), authz.getCodeChallenge().getValue(), scope,
+                state == null ? null : state.getValue(), authz.getCodeChallenge().getValue(), scope, nonce,
                 tokens.clock().instant().plus(EhrTokens.CONSENT_LIFETIME)));
         if (consent.isEmpty()) {
             page(response, 503, "Busy", "<p>Too many sign-ins are in progress; try again in a few minutes.</p>");
@@ -188,13 +226,65 @@ final class EhrAuthorizationServlet extends HttpServlet {
                     OAuth2Error.ACCESS_DENIED.setDescription("The user denied access"), state, null).toURI());
             return;
         }
-        Optional<String> code = tokens.newCode(new EhrTokens.Code(consent.clientId(), consent.redirectUri(), consent.codeChallenge(),
-                consent.scope(), patient.get().fhirId(), tokens.clock().instant().plus(EhrTokens.CODE_LIFETIME)));
+        // The browser is now signed in here: later prompt=none requests (the imaging server's) need no second login.
+        tokens.newSession(patient.get().fhirId()).ifPresent(session -> response.addHeader("Set-Cookie",
+                SESSION_COOKIE + "=" + session + "; Path=" + ehr.mountPath() + "/auth; HttpOnly; SameSite=Lax; Max-Age="
+                        + EhrTokens.SESSION_LIFETIME.toSeconds()));
+        issueCode(response, consent.clientId(), redirect, state, consent.codeChallenge(), consent.scope(), patient.get().fhirId(),
+                consent.nonce());
+    }
+
+    private void issueCode(HttpServletResponse response, String clientId, URI redirect, State state, String codeChallenge,
+            String scope, String patientId, String nonce) {
+        Optional<String> code = tokens.newCode(new EhrTokens.Code(clientId, redirect.toString(), codeChallenge, scope, patientId,
+                nonce, tokens.clock().instant().plus(EhrTokens.CODE_LIFETIME)));
         if (code.isEmpty()) {
             redirect(response, new AuthorizationErrorResponse(redirect, OAuth2Error.TEMPORARILY_UNAVAILABLE, state, null).toURI());
             return;
         }
         redirect(response, new AuthorizationSuccessResponse(redirect, new AuthorizationCode(code.get()), null, state, null).toURI());
+    }
+
+    /** The patient an {@code id_token_hint} names, if this EHR signed it; null when absent or not ours. */
+    private String hintedPatient(String hint, String origin) {
+        if (hint == null) {
+            return null;
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(hint);
+            if (!jwt.verify(new RSASSAVerifier(ehr.signingKey().toRSAPublicKey()))
+                    || !ehr.fhirBaseUrl(origin).equals(jwt.getJWTClaimsSet().getIssuer())) {
+                return "(not ours)";
+            }
+            return jwt.getJWTClaimsSet().getSubject();
+        } catch (java.text.ParseException | JOSEException e) {
+            return "(not ours)";
+        }
+    }
+
+    /** An imaging server's callback on this server: same host and port, {@code /{config}/oauth/ehr-callback}. */
+    private static boolean allowedImagingCallback(URI redirect, HttpServletRequest request) {
+        int port = redirect.getPort() != -1 ? redirect.getPort() : "https".equals(redirect.getScheme()) ? 443 : 80;
+        return ("http".equals(redirect.getScheme()) || "https".equals(redirect.getScheme())) && redirect.getHost() != null
+                && redirect.getHost().equalsIgnoreCase(request.getServerName()) && port == request.getServerPort()
+                && redirect.getRawPath() != null && redirect.getRawPath().matches("/[A-Za-z0-9_-]+/oauth/ehr-callback")
+                && redirect.getRawQuery() == null && redirect.getRawFragment() == null;
+    }
+
+    private static String cookie(HttpServletRequest request) {
+        if (request.getCookies() == null) {
+            return null;
+        }
+        for (var cookie : request.getCookies()) {
+            if (SESSION_COOKIE.equals(cookie.getName())) {
+                return cookie.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String first(List<String> values) {
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /**
@@ -233,17 +323,29 @@ final class EhrAuthorizationServlet extends HttpServlet {
         }
         AuthorizationGrant grant = tokenRequest.getAuthorizationGrant();
         if (grant instanceof AuthorizationCodeGrant codeGrant) {
-            send(response, codeExchange(tokenRequest, codeGrant, DemoEhr.origin(request)));
+            send(response, codeExchange(tokenRequest, codeGrant, DemoEhr.origin(request), tokenEndpoint(request)));
         } else if (grant instanceof ClientCredentialsGrant) {
-            send(response, clientCredentials(tokenRequest));
+            send(response, clientCredentials(tokenRequest, tokenEndpoint(request)));
         } else {
             send(response, new TokenErrorResponse(OAuth2Error.UNSUPPORTED_GRANT_TYPE).toHTTPResponse());
         }
     }
 
-    private HTTPResponse codeExchange(TokenRequest tokenRequest, AuthorizationCodeGrant grant, String origin) {
-        ClientID client = tokenRequest.getClientAuthentication() != null ? tokenRequest.getClientAuthentication().getClientID()
-                : tokenRequest.getClientID();
+    private HTTPResponse codeExchange(TokenRequest tokenRequest, AuthorizationCodeGrant grant, String origin, URI tokenEndpoint) {
+        ClientID client;
+        if (tokenRequest.getClientAuthentication() instanceof PrivateKeyJWT) {
+            if (!verifiedKeyClient(tokenRequest.getClientAuthentication(), tokenEndpoint)) {
+                return new TokenErrorResponse(OAuth2Error.INVALID_CLIENT).toHTTPResponse();
+            }
+            client = tokenRequest.getClientAuthentication().getClientID();
+        } else {
+            client = tokenRequest.getClientAuthentication() != null ? tokenRequest.getClientAuthentication().getClientID()
+                    : tokenRequest.getClientID();
+            if (client != null && ehr.keyClient(client.getValue()).isPresent()) {
+                return new TokenErrorResponse(OAuth2Error.INVALID_CLIENT.setDescription("This client must use private_key_jwt"))
+                        .toHTTPResponse();
+            }
+        }
         Optional<EhrTokens.Code> redeemed = tokens.redeemCode(grant.getAuthorizationCode().getValue());
         if (redeemed.isEmpty()) {
             return invalidGrant("The authorization code is unknown, expired or already used");
@@ -288,17 +390,19 @@ final class EhrAuthorizationServlet extends HttpServlet {
     }
 
     private String idToken(EhrTokens.Code code, String fhirBase) {
-        Instant now = tokens.clock().instant();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        Instant issued = tokens.clock().instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(fhirBase)
                 .subject(code.patientId())
                 .audience(code.clientId())
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(EhrTokens.APP_TOKEN_LIFETIME)))
-                .claim("fhirUser", fhirBase + "/Patient/" + code.patientId())
-                .build();
+                .issueTime(Date.from(issued))
+                .expirationTime(Date.from(issued.plus(EhrTokens.APP_TOKEN_LIFETIME)))
+                .claim("fhirUser", fhirBase + "/Patient/" + code.patientId());
+        if (code.nonce() != null) {
+            claims.claim("nonce", code.nonce());
+        }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(ehr.signingKey().getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims);
+                .type(JOSEObjectType.JWT).build(), claims.build());
         try {
             jwt.sign(new RSASSASigner(ehr.signingKey()));
         } catch (JOSEException e) {
@@ -307,8 +411,9 @@ final class EhrAuthorizationServlet extends HttpServlet {
         return jwt.serialize();
     }
 
-    private HTTPResponse clientCredentials(TokenRequest tokenRequest) {
-        if (!isImagingServer(tokenRequest.getClientAuthentication())) {
+    private HTTPResponse clientCredentials(TokenRequest tokenRequest, URI tokenEndpoint) {
+        ClientAuthentication authentication = tokenRequest.getClientAuthentication();
+        if (!isImagingServer(authentication) && !verifiedKeyClient(authentication, tokenEndpoint)) {
             return new TokenErrorResponse(OAuth2Error.INVALID_CLIENT).toHTTPResponse();
         }
         String asked = tokenRequest.getScope() == null ? "system/Patient.read" : tokenRequest.getScope().toString();
@@ -317,7 +422,8 @@ final class EhrAuthorizationServlet extends HttpServlet {
             return new TokenErrorResponse(OAuth2Error.INVALID_SCOPE.setDescription("The imaging server may ask for system/Patient.read"))
                     .toHTTPResponse();
         }
-        Optional<String> token = tokens.issue(DemoEhr.IMAGING_CLIENT_ID, DemoEhr.IMAGING_CLIENT_ID, scope, null, true);
+        String backendClient = authentication.getClientID().getValue();
+        Optional<String> token = tokens.issue(backendClient, backendClient, scope, null, true);
         if (token.isEmpty()) {
             return new TokenErrorResponse(OAuth2Error.TEMPORARILY_UNAVAILABLE).toHTTPResponse();
         }
@@ -330,6 +436,58 @@ final class EhrAuthorizationServlet extends HttpServlet {
         return authentication instanceof PlainClientSecret secret
                 && DemoEhr.IMAGING_CLIENT_ID.equals(secret.getClientID().getValue())
                 && constantTimeEquals(secret.getClientSecret().getValue(), ehr.imagingClientSecret());
+    }
+
+    /** {@code private_key_jwt} by a registered key client: signature, {@code aud} = token endpoint, expiry, {@code jti} once. */
+    private boolean verifiedKeyClient(ClientAuthentication authentication, URI tokenEndpoint) {
+        if (!(authentication instanceof PrivateKeyJWT jwt)) {
+            return false;
+        }
+        Optional<JWK> key = ehr.keyClient(jwt.getClientID().getValue());
+        if (key.isEmpty()) {
+            return false;
+        }
+        ClientCredentialsSelector<Void> selector = new ClientCredentialsSelector<>() {
+            @Override
+            public List<Secret> selectClientSecrets(ClientID id, ClientAuthenticationMethod method, Context<Void> context)
+                    throws InvalidClientException {
+                throw InvalidClientException.BAD_SECRET;
+            }
+
+            @Override
+            public List<java.security.PublicKey> selectPublicKeys(ClientID id, ClientAuthenticationMethod method, JWSHeader header,
+                    boolean forceRefresh, Context<Void> context) throws InvalidClientException {
+                try {
+                    return List.of(((AsymmetricJWK) key.get()).toPublicKey());
+                } catch (JOSEException e) {
+                    throw InvalidClientException.BAD_ID;
+                }
+            }
+        };
+        ExpendedJTIChecker<Void> replay = new ExpendedJTIChecker<>() {
+            @Override
+            public boolean isExpended(JWTID jti, ClientID id, ClientAuthenticationMethod method, Context<Void> context) {
+                return false; // checked and recorded atomically in markExpended
+            }
+
+            @Override
+            public void markExpended(JWTID jti, Date exp, ClientID id, ClientAuthenticationMethod method, Context<Void> context) {
+                if (!tokens.spendAssertion(id.getValue() + " " + jti.getValue(), exp.toInstant())) {
+                    throw new IllegalStateException("replayed client assertion");
+                }
+            }
+        };
+        try {
+            new ClientAuthenticationVerifier<>(selector, Set.of(new Audience(tokenEndpoint.toString())), JWTAudienceCheck.LEGACY, replay)
+                    .verify(authentication, null, null);
+            return true;
+        } catch (InvalidClientException | JOSEException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private URI tokenEndpoint(HttpServletRequest request) {
+        return URI.create(ehr.authBaseUrl(DemoEhr.origin(request)) + "/token");
     }
 
     private static HTTPResponse invalidGrant(String description) {

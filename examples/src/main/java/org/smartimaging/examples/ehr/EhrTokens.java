@@ -39,12 +39,21 @@ public final class EhrTokens {
     }
 
     /** An authorization code waiting to be exchanged. */
-    record Code(String clientId, String redirectUri, String codeChallenge, String scope, String patientId, Instant expiresAt) {
+    record Code(String clientId, String redirectUri, String codeChallenge, String scope, String patientId, String nonce,
+            Instant expiresAt) {
     }
 
     /** A consent screen shown, waiting for the user's decision. */
-    record Consent(String clientId, String redirectUri, String state, String codeChallenge, String scope, Instant expiresAt) {
+    record Consent(String clientId, String redirectUri, String state, String codeChallenge, String scope, String nonce,
+            Instant expiresAt) {
     }
+
+    /** A signed-in browser (the EHR's session cookie): who signed in, until when. */
+    record Session(String patientId, Instant expiresAt) {
+    }
+
+    /** Lifetime of a sign-in at the EHR (its session cookie). */
+    public static final Duration SESSION_LIFETIME = Duration.ofHours(8);
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -52,6 +61,8 @@ public final class EhrTokens {
     private final Map<String, AccessTokenInfo> tokens = new ConcurrentHashMap<>();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
     private final Map<String, Consent> consents = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Instant> spentAssertions = new ConcurrentHashMap<>();
 
     public EhrTokens(Clock clock) {
         this.clock = clock;
@@ -141,6 +152,27 @@ public final class EhrTokens {
     Optional<Consent> takeConsent(String value) {
         Consent consent = value == null ? null : consents.remove(value);
         return consent != null && consent.expiresAt().isAfter(clock.instant()) ? Optional.of(consent) : Optional.empty();
+    }
+
+    Optional<String> newSession(String patientId) {
+        String value = randomValue();
+        Instant now = clock.instant();
+        Session session = new Session(patientId, now.plus(SESSION_LIFETIME));
+        return put(sessions, MAX_PENDING, value, session, x -> x.expiresAt().isAfter(now)) ? Optional.of(value) : Optional.empty();
+    }
+
+    Optional<Session> session(String value) {
+        Session session = value == null ? null : sessions.get(value);
+        return session != null && session.expiresAt().isAfter(clock.instant()) ? Optional.of(session) : Optional.empty();
+    }
+
+    /** Records a client assertion's id; false when it was seen before (a replay). */
+    boolean spendAssertion(String clientAndJti, Instant until) {
+        Instant now = clock.instant();
+        if (spentAssertions.size() >= MAX_TOKENS) {
+            spentAssertions.values().removeIf(at -> !at.isAfter(now));
+        }
+        return spentAssertions.putIfAbsent(clientAndJti, until) == null;
     }
 
     private static <V> boolean put(Map<String, V> map, int max, String key, V value, Predicate<V> live) {
