@@ -95,10 +95,28 @@ class OhifBrowserTest {
     }
 
     @Test
+    void opensAFolderStudy() throws Exception {
+        Opened study = search(DemoServer.EHR_CONFIG_KEY, token(PATIENT));
+
+        JsonNode run = ohif("folder", study.address(), study.uid(), study.token(), "drawn");
+
+        assertThat(sdkRequests(run)).allSatisfy(r -> assertThat(r.path("status").asInt()).isBetween(200, 399));
+    }
+
+    @Test
     void opensADicomWebStudy() throws Exception {
         Opened study = search("pacs", token(PATIENT));
 
         ohif("dicom-web", study.address(), study.uid(), study.token(), "drawn");
+    }
+
+    @Test
+    void opensADimseStudy() throws Exception {
+        Opened study = search("pacs-dimse", token(PATIENT));
+        // OHIF does not retry a 503: let the SDK retrieve the study over DIMSE first (503 + Retry-After meanwhile).
+        awaitRetrieved(study);
+
+        ohif("dicom-dimse", study.address(), study.uid(), study.token(), "drawn");
     }
 
     @Test
