@@ -26,21 +26,8 @@ public final class DicomFiles {
      * With {@link ReadOptions#stopBeforePixelData()} the stream is left at the pixel data value.
      */
     public static DicomFile read(InputStream in, ReadOptions options) throws IOException {
-        byte[] head = in.readNBytes(PREAMBLE + 4);
-        InputStream rest;
-        long start;
-        if (head.length == PREAMBLE + 4 && head[PREAMBLE] == 'D' && head[PREAMBLE + 1] == 'I'
-                && head[PREAMBLE + 2] == 'C' && head[PREAMBLE + 3] == 'M') {
-            rest = in;
-            start = head.length;
-        } else if (head.length >= 6 && head[0] == 0x02 && head[1] == 0x00 && VR.of(head[4], head[5]) != null) {
-            rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
-            start = 0;
-        } else {
-            throw new DicomParseException("not a DICOM Part 10 file: no \"DICM\" prefix at offset 128"
-                    + " and no File Meta Information at offset 0");
-        }
-        DicomReader metaReader = new DicomReader(rest, options, start, Encoding.EXPLICIT_LE);
+        DicomReader metaReader = metaReader(in, options, "not a DICOM Part 10 file: no \"DICM\" prefix at offset 128"
+                + " and no File Meta Information at offset 0");
         Attributes meta = metaReader.readFileMetaInformation();
         String tsuid = meta.getString(Tag.TransferSyntaxUID);
         if (tsuid == null) {
@@ -54,21 +41,25 @@ public final class DicomFiles {
     /** Reads only a Part 10 file's File Meta Information (its transfer syntax, SOP class and instance). */
     public static Attributes readFileMetaInformation(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 4096)) {
-            byte[] head = in.readNBytes(PREAMBLE + 4);
-            InputStream rest;
-            long start;
-            if (head.length == PREAMBLE + 4 && head[PREAMBLE] == 'D' && head[PREAMBLE + 1] == 'I'
-                    && head[PREAMBLE + 2] == 'C' && head[PREAMBLE + 3] == 'M') {
-                rest = in;
-                start = head.length;
-            } else if (head.length >= 6 && head[0] == 0x02 && head[1] == 0x00 && VR.of(head[4], head[5]) != null) {
-                rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
-                start = 0;
-            } else {
-                throw new DicomParseException("not a DICOM Part 10 file");
-            }
-            return new DicomReader(rest, ReadOptions.attributesOnly(), start, Encoding.EXPLICIT_LE).readFileMetaInformation();
+            return metaReader(in, ReadOptions.attributesOnly(), "not a DICOM Part 10 file").readFileMetaInformation();
         }
+    }
+
+    /**
+     * A reader positioned at the File Meta Information: after the preamble and "DICM", or at offset 0
+     * when the stream starts with it directly; {@code notPart10} is the error message otherwise.
+     */
+    private static DicomReader metaReader(InputStream in, ReadOptions options, String notPart10) throws IOException {
+        byte[] head = in.readNBytes(PREAMBLE + 4);
+        if (head.length == PREAMBLE + 4 && head[PREAMBLE] == 'D' && head[PREAMBLE + 1] == 'I'
+                && head[PREAMBLE + 2] == 'C' && head[PREAMBLE + 3] == 'M') {
+            return new DicomReader(in, options, head.length, Encoding.EXPLICIT_LE);
+        }
+        if (head.length >= 6 && head[0] == 0x02 && head[1] == 0x00 && VR.of(head[4], head[5]) != null) {
+            InputStream rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
+            return new DicomReader(rest, options, 0, Encoding.EXPLICIT_LE);
+        }
+        throw new DicomParseException(notPart10);
     }
 
     /** Reads a whole Part 10 file, pixel data included, within the default bounds. */
