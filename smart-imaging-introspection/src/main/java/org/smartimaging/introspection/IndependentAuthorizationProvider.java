@@ -5,10 +5,8 @@ import org.smartimaging.introspection.SmartOnFhirSettings.PrivateKeyClient;
 import org.smartimaging.introspection.SmartOnFhirSettings.SecretClient;
 import org.smartimaging.spi.Authorization;
 import org.smartimaging.spi.AuthorizationProvider;
-import org.smartimaging.spi.Authorizer;
 import org.smartimaging.spi.ConfigSection;
 import org.smartimaging.spi.HostEnvironment;
-import org.smartimaging.spi.PatientResolver;
 
 /**
  * {@code smart-on-fhir-independent}: the imaging server as its own authorization server
@@ -30,22 +28,7 @@ public final class IndependentAuthorizationProvider implements AuthorizationProv
         IndependentAuthorizer authorizer = new IndependentAuthorizer(settings, new EhrSignIn(settings, ehr),
                 tokens(settings, environment), new OAuthFlows(environment.clock()));
         FhirPatientResolver resolver = new FhirPatientResolver(ehr, environment.clock());
-        return new Authorization() {
-            @Override
-            public Authorizer authorizer() {
-                return authorizer;
-            }
-
-            @Override
-            public PatientResolver patientResolver() {
-                return resolver;
-            }
-
-            @Override
-            public void close() {
-                resolver.close();
-            }
-        };
+        return SmartOnFhirAuthorizationProvider.authorization(authorizer, resolver, resolver::close);
     }
 
     /** The access-token codec, keyed by the configuration's own secret and bound to this configuration. */

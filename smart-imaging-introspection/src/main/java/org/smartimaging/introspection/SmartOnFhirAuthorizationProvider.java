@@ -35,6 +35,14 @@ public class SmartOnFhirAuthorizationProvider implements AuthorizationProvider {
         EhrConnection ehr = new EhrConnection(settings, environment);
         SmartOnFhirAuthorizer authorizer = new SmartOnFhirAuthorizer(ehr, environment.clock());
         FhirPatientResolver resolver = new FhirPatientResolver(ehr, environment.clock());
+        return authorization(authorizer, resolver, () -> {
+            authorizer.close();
+            resolver.close();
+        });
+    }
+
+    /** An authorization whose {@code close} runs {@code close} (both providers hold an EHR connection). */
+    static Authorization authorization(Authorizer authorizer, PatientResolver resolver, Runnable close) {
         return new Authorization() {
             @Override
             public Authorizer authorizer() {
@@ -48,8 +56,7 @@ public class SmartOnFhirAuthorizationProvider implements AuthorizationProvider {
 
             @Override
             public void close() {
-                authorizer.close();
-                resolver.close();
+                close.run();
             }
         };
     }
