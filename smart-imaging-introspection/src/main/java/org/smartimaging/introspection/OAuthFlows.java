@@ -85,35 +85,29 @@ final class OAuthFlows implements ExpendedJTIChecker<Void> {
     }
 
     String putLaunch(Launch launch) {
-        String state = randomValue();
-        launches.put(state, launch);
-        return state;
+        return putNew(launches, launch);
     }
 
     /** Takes the launch out (a state is used once); null when unknown or expired. */
     Launch takeLaunch(String state) {
-        return state == null ? null : live(launches.asMap().remove(state), Launch::expiresAt);
+        return take(launches, state, Launch::expiresAt);
     }
 
     String putConsent(Consent consent) {
-        String id = randomValue();
-        consents.put(id, consent);
-        return id;
+        return putNew(consents, consent);
     }
 
     Consent takeConsent(String id) {
-        return id == null ? null : live(consents.asMap().remove(id), Consent::expiresAt);
+        return take(consents, id, Consent::expiresAt);
     }
 
     String putCode(Code code) {
-        String value = randomValue();
-        codes.put(value, code);
-        return value;
+        return putNew(codes, code);
     }
 
     /** Redeems a code: single use, so a second redemption finds nothing. */
     Code redeemCode(String value) {
-        return value == null ? null : live(codes.asMap().remove(value), Code::expiresAt);
+        return take(codes, value, Code::expiresAt);
     }
 
     String putRefresh(Refresh refresh) {
@@ -150,6 +144,18 @@ final class OAuthFlows implements ExpendedJTIChecker<Void> {
         Instant until = exp != null ? exp.toInstant() : clock.instant().plus(Duration.ofMinutes(5));
         Instant floor = clock.instant().plus(Duration.ofMinutes(1));
         spentAssertions.put(clientId.getValue() + " " + jti.getValue(), until.isAfter(floor) ? until : floor);
+    }
+
+    /** Stores {@code value} under a fresh random key and returns the key. */
+    private static <V> String putNew(Cache<String, V> cache, V value) {
+        String key = randomValue();
+        cache.put(key, value);
+        return key;
+    }
+
+    /** Takes the entry under {@code key} out (each is used once); null when unknown or expired. */
+    private <V> V take(Cache<String, V> cache, String key, java.util.function.Function<V, Instant> expiresAt) {
+        return key == null ? null : live(cache.asMap().remove(key), expiresAt);
     }
 
     private <V> V live(V value, java.util.function.Function<V, Instant> expiresAt) {
