@@ -135,6 +135,9 @@ class OhifBrowserTest {
                 .POST(HttpRequest.BodyPublishers.ofString("action=expire&token=" + URLEncoder.encode(study.token(), StandardCharsets.UTF_8)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(expired.body()).isEqualTo("{\"affected\":1}");
+        // The SDK caches an introspection answer briefly (the demo's introspectionCacheSeconds: 5), so
+        // an expiry at the EHR reaches it within that window: wait for it, then let OHIF try.
+        awaitRefusedBySdk(study);
 
         ohif("refused-expired", study.address(), study.uid(), study.token(), "refused");
     }
@@ -158,6 +161,20 @@ class OhifBrowserTest {
     }
 
     /** The patient's MR study from an ImagingStudy search at config {@code key}: its Endpoint address. */
+    private static void awaitRefusedBySdk(Opened study) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        int status;
+        do {
+            Thread.sleep(250);
+            status = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/" + DemoServer.EHR_CONFIG_KEY
+                            + "/fhir/ImagingStudy?patient=" + PATIENT.fhirId()))
+                    .header("Authorization", "Bearer " + study.token()).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } while (status != 401 && System.nanoTime() < deadline);
+        assertThat(status).as("the SDK refuses the token once its introspection cache lets the EHR's expiry through")
+                .isEqualTo(401);
+    }
+
     static Opened search(String key, String token) throws Exception {
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/" + key
                         + "/fhir/ImagingStudy?patient=" + PATIENT.fhirId()))
