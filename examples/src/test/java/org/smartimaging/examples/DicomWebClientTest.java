@@ -16,17 +16,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smartimaging.engine.ImagingEngine;
 import org.smartimaging.engine.ServerOptions;
-import org.smartimaging.servlet.SmartImagingServlet;
 import org.smartimaging.testing.OrthancServer;
 import org.smartimaging.testing.TestStudies;
 
@@ -51,7 +46,7 @@ class DicomWebClientTest {
     static Path data;
     static OrthancServer orthanc;
     static ImagingEngine engine;
-    static Server jetty;
+    static ServletOnJetty servlet;
     static String base;
     static TestStudies.Study a1;
     static TestStudies.Study b;
@@ -76,24 +71,14 @@ class DicomWebClientTest {
                 .builtInConfig("pacs", "{" + authorization + ", \"images\": {\"type\": \"dicom-web\", \"endpoint\": \""
                         + orthanc.dicomWebUri() + "\", \"lookup\": \"studies-by-mrn\"}}")
                 .build());
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(new SmartImagingServlet(engine)), "/api/*");
-        jetty.setHandler(context);
-        jetty.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort() + "/api";
+        servlet = new ServletOnJetty(engine, "/api");
+        base = servlet.mountUrl();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (jetty != null) {
-            jetty.stop();
-        }
-        if (engine != null) {
-            engine.close();
+        if (servlet != null) {
+            servlet.close();
         }
         if (orthanc != null) {
             orthanc.close();

@@ -10,17 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smartimaging.engine.ImagingEngine;
 import org.smartimaging.engine.ServerOptions;
-import org.smartimaging.servlet.SmartImagingServlet;
 import org.smartimaging.testing.DcmtkStudyWriter;
 import org.smartimaging.testing.DcmtkStudyWriter.Study;
 import org.smartimaging.testing.Multipart;
@@ -39,7 +34,7 @@ class DicomWebThroughServletTest {
     static Path files;
     static OrthancServer orthanc;
     static ImagingEngine engine;
-    static Server jetty;
+    static ServletOnJetty servlet;
     static String base;
 
     @BeforeAll
@@ -53,26 +48,14 @@ class DicomWebThroughServletTest {
                                     "authentication": {"type": "http-basic", "username": "sdk", "password": "pacs-Secret-42"}}}"""
                         .formatted(orthanc.dicomWebUri()))
                 .build());
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        ServletHolder holder = new ServletHolder(new SmartImagingServlet(engine));
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/imaging/*");
-        jetty.setHandler(context);
-        jetty.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort() + "/imaging/pacs";
+        servlet = new ServletOnJetty(engine, "/imaging");
+        base = servlet.mountUrl() + "/pacs";
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (jetty != null) {
-            jetty.stop();
-        }
-        if (engine != null) {
-            engine.close();
+        if (servlet != null) {
+            servlet.close();
         }
         if (orthanc != null) {
             orthanc.close();
